@@ -1,0 +1,1 @@
+"""Thesaban: a Thai municipality's public website and legally required public disclosure."""

@@ -1,0 +1,70 @@
+"""Anonymous pages come from the cache, and publishing or unpublishing shows at once."""
+
+from django.contrib.auth import get_user_model
+from django.test import TestCase
+from wagtail.models import Page
+
+from thesaban.core.models import MunicipalitySettings
+from thesaban.core.page_cache import clear_page_cache
+from thesaban.pages.models import NewsPage
+from thesaban.pages.services import ensure_site_structure
+
+
+class PageCacheTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.home = ensure_site_structure()
+        cls.index = Page.objects.get(url_path="/home/news/press/")
+        cls.news = cls.index.add_child(instance=NewsPage(title="ข่าวเดิม", slug="story"))
+
+    def setUp(self):
+        clear_page_cache()
+
+    def test_second_anonymous_visit_is_served_from_cache_without_queries(self):
+        first = self.client.get("/news/press/")
+        self.assertEqual(first["X-Cache"], "miss")
+        with self.assertNumQueries(0):
+            second = self.client.get("/news/press/")
+        self.assertEqual(second["X-Cache"], "hit")
+        self.assertEqual(second.content, first.content)
+
+    def test_publishing_a_change_shows_it_at_once(self):
+        self.client.get("/news/press/")
+        news = NewsPage.objects.get(pk=self.news.pk)
+        news.title = "ข่าวแก้ไขแล้ว"
+        news.save_revision().publish()
+        response = self.client.get("/news/press/")
+        self.assertContains(response, "ข่าวแก้ไขแล้ว")
+        self.assertNotContains(response, "ข่าวเดิม")
+
+    def test_unpublishing_removes_the_page_at_once(self):
+        self.assertEqual(self.client.get(self.news.url).status_code, 200)
+        self.client.get("/news/press/")
+        NewsPage.objects.get(pk=self.news.pk).unpublish()
+        self.assertEqual(self.client.get("/news/press/story/").status_code, 404)
+        self.assertNotContains(self.client.get("/news/press/"), "ข่าวเดิม")
+
+    def test_changing_contact_details_shows_at_once(self):
+        self.client.get("/")
+        settings = MunicipalitySettings.for_site(self.home.get_site())
+        settings.phone = "0 9999 9999"
+        settings.save()
+        self.assertContains(self.client.get("/"), "0 9999 9999")
+
+    def test_staff_are_never_served_a_cached_page(self):
+        self.client.get("/news/press/")
+        user = get_user_model().objects.create_superuser("boss", password="x")
+        self.client.force_login(user)
+        response = self.client.get("/news/press/")
+        self.assertFalse(response.has_header("X-Cache"))
+
+    def test_query_strings_outside_the_allowed_set_are_not_cached(self):
+        """Random query strings cannot flood the cache."""
+        response = self.client.get("/news/press/?utm_source=line")
+        self.assertFalse(response.has_header("X-Cache"))
+
+    def test_not_found_is_not_cached(self):
+        self.client.get("/news/press/nothing/")
+        response = self.client.get("/news/press/nothing/")
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(response.has_header("X-Cache"))

@@ -1,0 +1,379 @@
+"""The demo municipality: a fictional town with content in every item of the announcement.
+
+Everything here is made up. `load_demo` may run any number of times: it adds only what is
+missing and never duplicates content.
+"""
+
+import datetime
+import io
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image as PillowImage
+from PIL import ImageDraw
+from wagtail.models import Page, Site
+
+from thesaban.accounts.models import Division
+from thesaban.accounts.services import ensure_role_groups
+from thesaban.core.models import MunicipalitySettings, SiteDocument, SiteImage
+from thesaban.core.thai_dates import fiscal_year_of
+
+from .models import (
+    Attachment,
+    ContentPage,
+    DocumentIndexPage,
+    DocumentPage,
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    OrgChartPage,
+    Person,
+    PlaceIndexPage,
+    PlacePage,
+    VideoIndexPage,
+    VideoPage,
+)
+from .services import ensure_site_structure
+
+MUNICIPALITY_NAME = "เทศบาลเมืองสุขใจ"
+
+DIVISIONS = (
+    ("สำนักปลัดเทศบาล", "office"),
+    ("กองคลัง", "finance"),
+    ("กองช่าง", "engineering"),
+    ("กองสาธารณสุขและสิ่งแวดล้อม", "health"),
+    ("กองการศึกษา", "education"),
+    ("กองยุทธศาสตร์และงบประมาณ", "strategy"),
+)
+
+# (username, role, password, division code, Thai full name). Demo-only passwords: the README
+# says so, and production never runs the demo loader.
+DEMO_ACCOUNTS = (
+    ("preparer", "preparer", "demo-preparer-2569", "finance", "สมศรี ใจดี"),
+    ("supervisor", "supervisor", "demo-supervisor-2569", "finance", "สมชาย รักงาน"),
+    ("operator", "web_operator", "demo-operator-2569", "office", "วิไล เผยแพร่"),
+    ("itadmin", "it_administrator", "demo-itadmin-2569", "office", "ประเสริฐ ระบบดี"),
+)
+
+# (name, position, group, level, division code)
+PEOPLE = (
+    ("นายสมปอง มั่นคง", "นายกเทศมนตรีเมืองสุขใจ", "executive", 1, None),
+    ("นางสาวกาญจนา ศรีสุข", "รองนายกเทศมนตรี", "executive", 2, None),
+    ("นายวีระ ทองดี", "รองนายกเทศมนตรี", "executive", 2, None),
+    ("นายประยูร แก้วใส", "เลขานุการนายกเทศมนตรี", "executive", 3, None),
+    ("นายบุญมี สุขสม", "ประธานสภาเทศบาล", "council", 1, None),
+    ("นางมาลี พรหมมา", "รองประธานสภาเทศบาล", "council", 2, None),
+    ("นายอำนาจ ชัยชนะ", "สมาชิกสภาเทศบาล เขต 1", "council", 3, None),
+    ("นางสาวพรทิพย์ ดวงดี", "สมาชิกสภาเทศบาล เขต 2", "council", 3, None),
+    ("นายมานพ ชูชาติ", "ปลัดเทศบาล", "division_head", 1, "office"),
+    ("นางสุดา ใจงาม", "รองปลัดเทศบาล", "division_head", 2, "office"),
+    ("นางสาวรัตนา เงินทอง", "ผู้อำนวยการกองคลัง", "division_head", 3, "finance"),
+    ("นายชาญ ช่างคิด", "ผู้อำนวยการกองช่าง", "division_head", 3, "engineering"),
+    ("นางปราณี สะอาด", "ผู้อำนวยการกองสาธารณสุขและสิ่งแวดล้อม", "division_head", 3, "health"),
+    ("นายครู สอนดี", "ผู้อำนวยการกองการศึกษา", "division_head", 3, "education"),
+    ("นายวางแผน รอบคอบ", "ผู้อำนวยการกองยุทธศาสตร์และงบประมาณ", "division_head", 3, "strategy"),
+    ("นางสาวขยัน ทำงาน", "นักวิชาการเงินและบัญชี", "staff", 2, "finance"),
+    ("นายพัสดุ ถูกต้อง", "เจ้าพนักงานพัสดุ", "staff", 2, "finance"),
+    ("นายชุมชน เข้มแข็ง", "ประธานชุมชนบ้านสุขใจ", "community", 2, None),
+    ("นางอาสา ใส่ใจ", "ประธาน อสม. ตำบลสุขใจ", "community", 2, None),
+)
+
+NEWS_TITLES = {
+    "activity": ("โครงการอบรมอาสาสมัครป้องกันภัยฝ่ายพลเรือน", "กิจกรรมวันเด็กแห่งชาติ"),
+    "council": ("ประชุมสภาเทศบาล สมัยสามัญ สมัยที่ 4", "ประกาศเรียกประชุมสภาเทศบาล"),
+    "press": ("ประชาสัมพันธ์การชำระภาษีที่ดินและสิ่งปลูกสร้าง", "ขอเชิญร่วมงานลอยกระทง"),
+    "procurement": ("ประกวดราคาจ้างก่อสร้างถนนคอนกรีตเสริมเหล็ก ซอยสุขใจ 3", "ประกาศจัดซื้อวัสดุสำนักงาน"),
+    "procurement_result": ("ประกาศผู้ชนะการเสนอราคาจ้างก่อสร้างถนน ซอยสุขใจ 3",),
+    "egp": ("ประกาศเชิญชวนจ้างปรับปรุงอาคารตลาดสด (e-bidding)",),
+    "egp_result": ("ประกาศผู้ชนะการเสนอราคา (e-bidding) ปรับปรุงอาคารตลาดสด",),
+    "health_fund": ("โครงการคัดกรองโรคเบาหวานและความดันโลหิตสูง",),
+    "recruitment": ("รับสมัครพนักงานจ้างทั่วไป ตำแหน่งคนงาน",),
+    "dla_directive": ("หนังสือสั่งการ สถ. เรื่อง แนวทางการจัดทำงบประมาณ",),
+    "provincial": ("ข่าวสารจาก สถ.จ. เรื่อง การประเมิน LPA",),
+    "network": ("ข่าวจากเทศบาลตำบลใกล้เคียง: งานประเพณีแห่เทียนพรรษา",),
+    "story": ("เรื่องเล่าชุมชนริมน้ำสุขใจ",),
+}
+
+
+def _sample_pdf(title: str) -> bytes:
+    text = title.encode("ascii", "replace").decode()
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    output = io.BytesIO(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(output.tell())
+        output.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = output.tell()
+    output.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        output.write(b"%010d 00000 n \n" % offset)
+    output.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return output.getvalue()
+
+
+def _sample_png(seed: int, size=(800, 500)) -> bytes:
+    palette = ((11, 79, 108), (242, 183, 5), (46, 125, 50), (173, 20, 87), (69, 90, 100))
+    image = PillowImage.new("RGB", size, palette[seed % len(palette)])
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    draw.ellipse((width * 0.3, height * 0.2, width * 0.7, height * 0.8), fill=palette[(seed + 1) % len(palette)])
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return output.getvalue()
+
+
+def _image(title: str, description: str, seed: int, size=(800, 500)) -> SiteImage:
+    existing = SiteImage.objects.filter(title=title).first()
+    if existing:
+        return existing
+    image = SiteImage(
+        title=title,
+        description=description,
+        file=ImageFile(io.BytesIO(_sample_png(seed, size)), name=f"demo-{seed}.png"),
+    )
+    image.save()
+    return image
+
+
+def _document(title: str) -> SiteDocument:
+    existing = SiteDocument.objects.filter(title=title).first()
+    if existing:
+        return existing
+    document = SiteDocument(title=title, description=f"ไฟล์ตัวอย่าง: {title}")
+    document.file.save("demo-document.pdf", ContentFile(_sample_pdf("Thesaban demo document")), save=False)
+    document.save()
+    return document
+
+
+def _fill_once(parent: Page, make_children: Callable[[Page], None]) -> None:
+    if not parent.get_children().exists():
+        make_children(parent)
+
+
+def _attach(page: Page, title: str) -> None:
+    page.attachments.add(Attachment(document=_document(title)))
+    page.save()
+
+
+def _fill_news(index: NewsIndexPage) -> None:
+    today = timezone.localdate()
+    for number, title in enumerate(NEWS_TITLES.get(index.kind, ("ข่าวตัวอย่าง",))):
+        page = index.add_child(
+            instance=NewsPage(
+                title=title,
+                date=today - datetime.timedelta(days=3 + number * 9),
+                summary=f"{title} — รายละเอียดโดยสรุปสำหรับประชาชน",
+                listing_image=_image(f"ภาพข่าว {title}", f"ภาพประกอบข่าว {title}", number + len(title)),
+                body=[("paragraph", f"<p>{title} ดำเนินการโดย{MUNICIPALITY_NAME} เพื่อประโยชน์ของประชาชน</p>")],
+            )
+        )
+        _attach(page, f"เอกสารประกอบ {title}")
+
+
+def _fill_documents(index: DocumentIndexPage) -> None:
+    today = timezone.localdate()
+    for years_back in (0, 1):
+        date = today.replace(year=today.year - years_back, day=1)
+        fiscal_year = fiscal_year_of(date)
+        page = index.add_child(
+            instance=DocumentPage(
+                title=f"{index.title} ปีงบประมาณ {fiscal_year}",
+                fiscal_year=fiscal_year,
+                date=date,
+                reference_number=f"{years_back + 1}/{fiscal_year}",
+                summary=f"{index.title} ของ{MUNICIPALITY_NAME} ประจำปีงบประมาณ พ.ศ. {fiscal_year}",
+            )
+        )
+        _attach(page, f"{index.title} {fiscal_year}")
+
+
+def _fill_videos(index: VideoIndexPage) -> None:
+    today = timezone.localdate()
+    for number, title in enumerate(("วิดีทัศน์แนะนำเทศบาลเมืองสุขใจ", "บรรยากาศงานลอยกระทง")):
+        index.add_child(
+            instance=VideoPage(
+                title=title,
+                date=today - datetime.timedelta(days=10 + number * 20),
+                description=f"{title} จัดทำโดยงานประชาสัมพันธ์",
+                video_url="https://www.youtube.com/@example",
+                poster=_image(f"ภาพปก {title}", f"ภาพปกวิดีทัศน์ {title}", 20 + number),
+            )
+        )
+
+
+def _fill_places(index: PlaceIndexPage) -> None:
+    names = (
+        ("ตลาดน้ำสุขใจ", "วัดสุขใจวราราม")
+        if index.kind == "landmark"
+        else ("ผ้าทอมือบ้านสุขใจ", "ข้าวหอมมะลิอินทรีย์")
+    )
+    for number, name in enumerate(names):
+        index.add_child(
+            instance=PlacePage(
+                title=name,
+                photo=_image(f"ภาพ {name}", f"ภาพ{name}", 30 + number),
+                description=f"<p>{name} เป็นที่รู้จักของชาวสุขใจและนักท่องเที่ยว</p>",
+                address="ตำบลสุขใจ อำเภอเมือง จังหวัดตัวอย่าง",
+            )
+        )
+
+
+CONTENT_TEXT = {
+    "about": "เทศบาลเมืองสุขใจเป็นองค์กรปกครองส่วนท้องถิ่น มีหน้าที่จัดบริการสาธารณะแก่ประชาชนในเขตเทศบาล",
+    "borders": "ทิศเหนือ จดตำบลบ้านบน ทิศใต้ จดแม่น้ำสุขใจ ทิศตะวันออก จดตำบลนาดี ทิศตะวันตก จดตำบลป่าไม้",
+    "conditions": "พื้นที่ส่วนใหญ่เป็นที่ราบลุ่ม เหมาะแก่การเกษตรและการค้า",
+    "history": "ยกฐานะจากสุขาภิบาลเป็นเทศบาลตำบลเมื่อ พ.ศ. 2542 และเป็นเทศบาลเมืองเมื่อ พ.ศ. 2555",
+    "location": "สำนักงานเทศบาลตั้งอยู่เลขที่ 99 ถนนสุขใจ ตำบลสุขใจ อำเภอเมือง จังหวัดตัวอย่าง",
+    "emblem": "ตราสัญลักษณ์เป็นรูปเจดีย์บนพื้นวงกลมสีทอง หมายถึงความร่มเย็นของชุมชน",
+    "tax-guide": "ภาษีที่ดินและสิ่งปลูกสร้าง ชำระได้ภายในเดือนเมษายนของทุกปี ที่กองคลัง",
+    "faq": "ถาม: ขอใบอนุญาตก่อสร้างอาคารได้ที่ไหน ตอบ: ที่กองช่าง ในวันและเวลาราชการ",
+    "info-centre": "ศูนย์ข้อมูลข่าวสารของราชการ ตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. 2540",
+    "direct-line": "แจ้งเรื่องถึงปลัดเทศบาลโดยตรงทางโทรศัพท์ 0 5600 0000 ต่อ 101",
+}
+
+
+def _fill_content(page: ContentPage) -> None:
+    if page.body:
+        return
+    text = CONTENT_TEXT.get(page.slug, f"ข้อมูล{page.title}ของ{MUNICIPALITY_NAME}")
+    body = [("paragraph", f"<p>{text}</p>")]
+    if page.slug == "population":
+        body.append(
+            (
+                "table",
+                {
+                    "first_row_is_table_header": True,
+                    "first_col_is_header": False,
+                    "data": [["ชุมชน", "ชาย", "หญิง", "รวม"], ["บ้านสุขใจ", "1,204", "1,310", "2,514"], ["ริมน้ำ", "985", "1,022", "2,007"]],
+                },
+            )
+        )
+    if page.slug in {"links", "network-websites"}:
+        body.append(
+            (
+                "links",
+                [
+                    {"title": "สำนักงานคณะกรรมการข้อมูลข่าวสารของราชการ", "page": None, "url": "https://www.oic.go.th/"},
+                    {"title": "กรมส่งเสริมการปกครองท้องถิ่น", "page": None, "url": "https://www.dla.go.th/"},
+                ],
+            )
+        )
+    page.body = body
+    page.save_revision().publish()
+
+
+def _ensure_divisions() -> dict[str, Division]:
+    divisions = {}
+    for order, (name, code) in enumerate(DIVISIONS):
+        divisions[code], _created = Division.objects.get_or_create(
+            code=code, defaults={"name": name, "sort_order": order}
+        )
+    return divisions
+
+
+def _ensure_people(divisions: dict[str, Division]) -> None:
+    for order, (name, position, group, level, division_code) in enumerate(PEOPLE):
+        Person.objects.get_or_create(
+            name=name,
+            defaults={
+                "position": position,
+                "group": group,
+                "level": level,
+                "division": divisions.get(division_code),
+                "sort_order": order,
+                "phone": f"0 5600 0000 ต่อ {100 + order}",
+                "email": f"person{order}@example.go.th",
+                "photo": _image(f"รูปถ่าย {name}", f"รูปถ่าย{name} {position}", 40 + order, (240, 300)),
+            },
+        )
+
+
+def _ensure_accounts(home: Page, divisions: dict[str, Division]) -> list[tuple[str, str]]:
+    """Create the demo accounts; return (username, password) of those created now."""
+    groups = ensure_role_groups(root=home)
+    user_model = get_user_model()
+    created = []
+    for username, role, password, _division_code, full_name in DEMO_ACCOUNTS:
+        if user_model.objects.filter(username=username).exists():
+            continue
+        first_name, last_name = full_name.split(" ", 1)
+        user = user_model.objects.create_user(
+            username=username,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            email=f"{username}@example.go.th",
+        )
+        user.groups.add(groups[role])
+        created.append((username, password))
+    return created
+
+
+def _ensure_settings(site: Site) -> None:
+    settings = MunicipalitySettings.for_site(site)
+    if settings.address:
+        return
+    settings.name = MUNICIPALITY_NAME
+    settings.name_en = "Sukjai Town Municipality"
+    settings.address = "99 ถนนสุขใจ ตำบลสุขใจ อำเภอเมือง จังหวัดตัวอย่าง 60000"
+    settings.phone = "0 5600 0000"
+    settings.fax = "0 5600 0001"
+    settings.email = "saraban@sukjai.example.go.th"
+    settings.office_hours = "จันทร์–ศุกร์ 08.30–16.30 น."
+    settings.facebook_url = "https://www.facebook.com/example"
+    settings.line_id = "@sukjai"
+    settings.map_url = "https://www.openstreetmap.org/"
+    settings.save()
+
+
+@transaction.atomic
+def load_demo() -> list[tuple[str, str]]:
+    """Load the demo municipality. Returns the demo accounts created by this run."""
+    home = ensure_site_structure()
+    site = Site.objects.get(is_default_site=True)
+    divisions = _ensure_divisions()
+    _ensure_settings(site)
+    _ensure_people(divisions)
+
+    home = HomePage.objects.get(pk=home.pk)
+    if home.executive_id is None:
+        home.executive = Person.objects.filter(group="executive", level=1).first()
+        home.executive_message = (
+            f"<p>{MUNICIPALITY_NAME}มุ่งมั่นบริหารงานอย่างโปร่งใส ตรวจสอบได้ "
+            "และเปิดเผยข้อมูลข่าวสารแก่ประชาชนอย่างครบถ้วน</p>"
+        )
+        home.network_links = [
+            ("link", {"title": "จังหวัดตัวอย่าง", "page": None, "url": "https://www.example.go.th/"}),
+            ("link", {"title": "เทศบาลตำบลบ้านบน", "page": None, "url": "https://www.banbon.example.go.th/"}),
+        ]
+        home.save_revision().publish()
+
+    descendants = Page.objects.descendant_of(home)
+    for index in NewsIndexPage.objects.filter(pk__in=descendants):
+        _fill_once(index, lambda parent: _fill_news(parent.specific))
+    for index in DocumentIndexPage.objects.filter(pk__in=descendants):
+        _fill_once(index, lambda parent: _fill_documents(parent.specific))
+    for index in VideoIndexPage.objects.filter(pk__in=descendants):
+        _fill_once(index, lambda parent: _fill_videos(parent.specific))
+    for index in PlaceIndexPage.objects.filter(pk__in=descendants):
+        _fill_once(index, lambda parent: _fill_places(parent.specific))
+    for page in ContentPage.objects.filter(pk__in=descendants):
+        _fill_content(page)
+    for chart in OrgChartPage.objects.filter(pk__in=descendants, duties=""):
+        chart.introduction = "โครงสร้างการบริหารงานของเทศบาล ทั้งฝ่ายการเมืองและฝ่ายข้าราชการประจำ"
+        chart.duties = "<p>เทศบาลมีหน้าที่ตามพระราชบัญญัติเทศบาล พ.ศ. 2496 มาตรา 53 และมาตรา 54 เช่น รักษาความสงบเรียบร้อย จัดให้มีน้ำสะอาด ถนน และการกำจัดขยะ</p>"
+        chart.save_revision().publish()
+
+    return _ensure_accounts(home, divisions)

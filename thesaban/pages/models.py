@@ -1,0 +1,610 @@
+"""The page types of the public site.
+
+A small set of types serves every item of the announcement (R1): which item a page is comes
+from where it sits in the tree and its title, not from its class. See
+`information_architecture.py` for the map and `docs/architecture.md` for the reasoning.
+"""
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from thesaban.core.blocks import BodyBlock, LinkBlock
+from thesaban.core.slugs import ThaiSlugMixin
+from thesaban.core.thai_dates import current_fiscal_year, fiscal_year_of
+
+LISTING_PAGE_SIZE = 20
+
+
+class SitePage(ThaiSlugMixin, Page):
+    """Abstract base for every Thesaban page type: the Thai slug policy and nothing else."""
+
+    class Meta:
+        abstract = True
+
+
+def _paginate(request: HttpRequest, queryset, per_page: int = LISTING_PAGE_SIZE) -> PaginatorPage:
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+# --- Files attached to any page -------------------------------------------------------------
+class Attachment(Orderable):
+    """A file (PDF, spreadsheet…) attached to a page; most disclosure items are files."""
+
+    page = ParentalKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "core.SiteDocument", verbose_name=_("ไฟล์"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(
+        _("ชื่อที่แสดง"), max_length=255, blank=True, help_text=_("เว้นว่างเพื่อใช้ชื่อเอกสาร")
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("ไฟล์แนบ")
+        verbose_name_plural = _("ไฟล์แนบ")
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.document.title
+
+
+ATTACHMENTS_PANEL = InlinePanel("attachments", label=_("ไฟล์แนบ"), heading=_("ไฟล์แนบ"))
+
+
+# --- Home, sections, free content --------------------------------------------------------------
+class HomePage(SitePage):
+    """The home page: what the announcement's home menu (หน้าหลัก) lists."""
+
+    executive = models.ForeignKey(
+        "pages.Person",
+        verbose_name=_("ผู้บริหารเจ้าของสาร"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    executive_message = RichTextField(_("สารจากผู้บริหาร"), blank=True, features=["bold", "italic"])
+    main_menu = StreamField(
+        [("link", LinkBlock())],
+        verbose_name=_("เมนูหลักหน้าแรก"),
+        blank=True,
+        help_text=_("ลิงก์ด่วนที่แสดงบนหน้าแรกตามประกาศ (หน้าหลัก)"),
+    )
+    network_links = StreamField(
+        [("link", LinkBlock())],
+        verbose_name=_("เว็บไซต์ในเครือข่าย"),
+        blank=True,
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("executive"), FieldPanel("executive_message")], _("สารจากผู้บริหาร")),
+        FieldPanel("main_menu"),
+        FieldPanel("network_links"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("หน้าแรก")
+
+    # The kinds of news the home page shows, in order, each with its latest items.
+    HOME_NEWS_KINDS = ("activity", "press", "procurement", "egp")
+    HOME_NEWS_COUNT = 4
+
+    def news_sections(self) -> list[dict]:
+        indexes = {
+            index.kind: index
+            for index in NewsIndexPage.objects.live()
+            .descendant_of(self)
+            .filter(kind__in=self.HOME_NEWS_KINDS)
+            .order_by("-path")
+        }
+        sections = []
+        for kind in self.HOME_NEWS_KINDS:
+            index = indexes.get(kind)
+            if index is None:
+                continue
+            items = list(index.news_items().select_related("listing_image")[: self.HOME_NEWS_COUNT])
+            sections.append({"index": index, "items": items})
+        return sections
+
+    def latest_videos(self):
+        return (
+            VideoPage.objects.live()
+            .descendant_of(self)
+            .select_related("poster")
+            .order_by("-date", "-pk")[:3]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["news_sections"] = self.news_sections()
+        context["latest_videos"] = self.latest_videos()
+        return context
+
+
+class SectionPage(SitePage):
+    """A category of the announcement (สภาพทั่วไป, บุคลากร, …): lists every item in it."""
+
+    introduction = models.TextField(_("คำอธิบาย"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction")]
+
+    class Meta:
+        verbose_name = _("หมวดหมู่")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["items"] = self.get_children().live().specific()
+        return context
+
+
+class ContentPage(SitePage):
+    """A page of free content: history, emblem, population data, manuals, FAQ text…"""
+
+    summary = models.TextField(_("สรุปย่อ"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("เนื้อหา"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body"), ATTACHMENTS_PANEL]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("หน้าเนื้อหา")
+
+
+class LinkPage(SitePage):
+    """A menu item that leads elsewhere, such as the national e-GP system."""
+
+    link_url = models.URLField(_("ที่อยู่เว็บ"), blank=True)
+    link_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("หรือหน้าในเว็บไซต์"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("link_url"), FieldPanel("link_page")]
+
+    class Meta:
+        verbose_name = _("ลิงก์")
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if not self.link_url and not self.link_page_id:
+            raise ValidationError({"link_url": _("กรุณากรอกที่อยู่เว็บหรือเลือกหน้าในเว็บไซต์")})
+
+    @property
+    def target_url(self) -> str:
+        if self.link_page_id:
+            return self.link_page.url
+        return self.link_url
+
+    def serve(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.target_url)
+
+
+# --- News ----------------------------------------------------------------------------------
+class NewsKind(models.TextChoices):
+    ACTIVITY = "activity", _("กิจกรรม")
+    COUNCIL = "council", _("กิจการสภา")
+    PRESS = "press", _("ข่าวประชาสัมพันธ์")
+    PROCUREMENT = "procurement", _("ข่าวจัดซื้อจัดจ้าง")
+    PROCUREMENT_RESULT = "procurement_result", _("ประกาศผลจัดซื้อจัดจ้าง")
+    EGP = "egp", _("ประกาศจากระบบ e-GP")
+    EGP_RESULT = "egp_result", _("ประกาศผลจากระบบ e-GP")
+    HEALTH_FUND = "health_fund", _("กองทุนหลักประกันสุขภาพ")
+    RECRUITMENT = "recruitment", _("ข่าวสรรหาบุคลากร")
+    DLA_DIRECTIVE = "dla_directive", _("หนังสือสั่งการ")
+    PROVINCIAL = "provincial", _("ข่าวสารจาก สถ.จ.")
+    NETWORK = "network", _("ข่าวสารในเครือข่าย")
+    STORY = "story", _("เรื่องเล่า")
+    GENERAL = "general", _("ข่าวทั่วไป")
+
+
+class NewsIndexPage(SitePage):
+    """A listing of news of one kind, newest first."""
+
+    kind = models.CharField(
+        _("ประเภทข่าว"), max_length=30, choices=NewsKind.choices, default=NewsKind.GENERAL
+    )
+    introduction = models.TextField(_("คำอธิบาย"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("kind"), FieldPanel("introduction")]
+    subpage_types = ["pages.NewsPage"]
+
+    class Meta:
+        verbose_name = _("รายการข่าว")
+
+    def news_items(self):
+        return NewsPage.objects.live().child_of(self).order_by("-date", "-pk")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["items"] = _paginate(request, self.news_items().select_related("listing_image"))
+        return context
+
+
+class NewsPage(SitePage):
+    """A news item or announcement, with files attached."""
+
+    date = models.DateField(_("วันที่"), default=timezone.localdate)
+    summary = models.TextField(_("สรุปย่อ"), blank=True)
+    listing_image = models.ForeignKey(
+        "core.SiteImage",
+        verbose_name=_("ภาพประกอบ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("เนื้อหา"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("listing_image"),
+        FieldPanel("body"),
+        ATTACHMENTS_PANEL,
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["pages.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("ข่าว")
+
+
+# --- Documents with a fiscal year ------------------------------------------------------------
+def _default_fiscal_year() -> int:
+    return current_fiscal_year()
+
+
+class DocumentIndexPage(SitePage):
+    """A listing of documents (plans, reports, regulations…), filterable by fiscal year."""
+
+    introduction = models.TextField(_("คำอธิบาย"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    subpage_types = ["pages.DocumentPage"]
+
+    class Meta:
+        verbose_name = _("รายการเอกสาร")
+
+    def documents(self):
+        return DocumentPage.objects.live().child_of(self).order_by("-fiscal_year", "-date", "-pk")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        documents = self.documents()
+        years = sorted(set(documents.values_list("fiscal_year", flat=True)), reverse=True)
+        selected_year = request.GET.get("year")
+        if selected_year:
+            try:
+                selected_year = int(selected_year)
+            except ValueError as error:
+                raise Http404 from error
+            documents = documents.filter(fiscal_year=selected_year)
+        context.update(
+            items=_paginate(request, documents), years=years, selected_year=selected_year
+        )
+        return context
+
+
+class DocumentPage(SitePage):
+    """One disclosed document: its fiscal year, date, number and files."""
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("ปีงบประมาณ (พ.ศ.)"), default=_default_fiscal_year, db_index=True
+    )
+    date = models.DateField(_("วันที่ของเอกสาร"), default=timezone.localdate)
+    reference_number = models.CharField(_("เลขที่"), max_length=100, blank=True)
+    summary = models.TextField(_("สรุปย่อ"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("รายละเอียด"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("fiscal_year"), FieldPanel("date"), FieldPanel("reference_number")],
+            _("ข้อมูลเอกสาร"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        ATTACHMENTS_PANEL,
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("reference_number"),
+        index.FilterField("fiscal_year"),
+    ]
+    parent_page_types = ["pages.DocumentIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("เอกสาร")
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.fiscal_year and not 2400 <= self.fiscal_year <= 2700:
+            raise ValidationError(
+                {"fiscal_year": _("กรุณากรอกปีงบประมาณเป็นปีพุทธศักราช เช่น 2569")}
+            )
+
+    @property
+    def fiscal_year_matches_date(self) -> bool:
+        return fiscal_year_of(self.date) == self.fiscal_year
+
+
+# --- Videos --------------------------------------------------------------------------------
+class VideoIndexPage(SitePage):
+    introduction = models.TextField(_("คำอธิบาย"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    subpage_types = ["pages.VideoPage"]
+
+    class Meta:
+        verbose_name = _("รายการวิดีทัศน์")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        videos = VideoPage.objects.live().child_of(self).select_related("poster")
+        context["items"] = _paginate(request, videos.order_by("-date", "-pk"))
+        return context
+
+
+class VideoPage(SitePage):
+    """A video: a file kept on the site, or a link to where it is hosted.
+
+    External players are linked, not embedded, so no third-party script loads on the page.
+    """
+
+    date = models.DateField(_("วันที่"), default=timezone.localdate)
+    description = models.TextField(_("คำอธิบาย"), blank=True)
+    video_url = models.URLField(_("ลิงก์วิดีโอ (เช่น YouTube)"), blank=True)
+    video_file = models.ForeignKey(
+        "core.SiteDocument",
+        verbose_name=_("ไฟล์วิดีโอ (MP4)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    poster = models.ForeignKey(
+        "core.SiteImage",
+        verbose_name=_("ภาพปก"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("description"),
+        FieldPanel("video_url"),
+        FieldPanel("video_file"),
+        FieldPanel("poster"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("description")]
+    parent_page_types = ["pages.VideoIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("วิดีทัศน์")
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if not self.video_url and not self.video_file_id:
+            raise ValidationError({"video_url": _("กรุณากรอกลิงก์วิดีโอหรือเลือกไฟล์วิดีโอ")})
+
+
+# --- People ----------------------------------------------------------------------------------
+class PersonGroup(models.TextChoices):
+    EXECUTIVE = "executive", _("ผู้บริหาร")
+    COUNCIL = "council", _("สมาชิกสภา")
+    DIVISION_HEAD = "division_head", _("หัวหน้าส่วนราชการ")
+    STAFF = "staff", _("บุคลากร")
+    COMMUNITY = "community", _("ประธานชุมชน/ประธาน อสม.")
+
+
+# The organisation chart must show both sides of a local government (ITA/OIT item O1).
+POLITICAL_GROUPS = (PersonGroup.EXECUTIVE, PersonGroup.COUNCIL)
+CIVIL_SERVICE_GROUPS = (PersonGroup.DIVISION_HEAD, PersonGroup.STAFF)
+
+
+class PersonQuerySet(models.QuerySet):
+    def in_group(self, group: str):
+        return self.filter(group=group)
+
+    def political(self):
+        return self.filter(group__in=POLITICAL_GROUPS)
+
+    def civil_service(self):
+        return self.filter(group__in=CIVIL_SERVICE_GROUPS)
+
+
+class Person(index.Indexed, models.Model):
+    """Somebody shown on the personnel pages: name, position, photo and contact (OIT O2)."""
+
+    name = models.CharField(_("ชื่อ-นามสกุล"), max_length=200)
+    position = models.CharField(_("ตำแหน่ง"), max_length=200)
+    group = models.CharField(_("กลุ่ม"), max_length=20, choices=PersonGroup.choices)
+    division = models.ForeignKey(
+        "accounts.Division",
+        verbose_name=_("ส่วนราชการ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    level = models.PositiveSmallIntegerField(
+        _("ระดับในแผนผัง"),
+        default=2,
+        help_text=_("1 = หัวหน้าสูงสุดของฝ่าย, 2 = รองลงมา, 3 = ระดับถัดไป"),
+    )
+    photo = models.ForeignKey(
+        "core.SiteImage",
+        verbose_name=_("รูปถ่าย"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    phone = models.CharField(_("โทรศัพท์"), max_length=50, blank=True)
+    email = models.EmailField(_("อีเมล"), blank=True)
+    line_id = models.CharField(_("LINE"), max_length=100, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("ลำดับการแสดง"), default=0)
+
+    objects = PersonQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("position"),
+        FieldPanel("group"),
+        FieldPanel("division"),
+        FieldPanel("level"),
+        FieldPanel("photo"),
+        MultiFieldPanel(
+            [FieldPanel("phone"), FieldPanel("email"), FieldPanel("line_id")], _("การติดต่อ")
+        ),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("position")]
+
+    class Meta:
+        ordering = ["group", "level", "sort_order", "name"]
+        verbose_name = _("บุคลากร")
+        verbose_name_plural = _("บุคลากร")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.position})"
+
+
+class PersonIndexPage(SitePage):
+    """Executives, council members, division heads, staff or community chairs."""
+
+    group = models.CharField(_("กลุ่มบุคลากร"), max_length=20, choices=PersonGroup.choices)
+    introduction = models.TextField(_("คำอธิบาย"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("group"), FieldPanel("introduction")]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("รายชื่อบุคลากร")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["people"] = Person.objects.in_group(self.group).select_related("photo", "division")
+        return context
+
+
+def _by_level(people) -> list[list[Person]]:
+    levels: dict[int, list[Person]] = {}
+    for person in people:
+        levels.setdefault(person.level, []).append(person)
+    return [levels[level] for level in sorted(levels)]
+
+
+class OrgChartPage(SitePage):
+    """The organisation chart: the political side and the civil-service side, by level."""
+
+    introduction = models.TextField(_("คำอธิบาย"), blank=True)
+    duties = RichTextField(_("อำนาจหน้าที่"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("duties")]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("แผนผังโครงสร้างองค์กร")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        people = list(
+            Person.objects.filter(group__in=(*POLITICAL_GROUPS, *CIVIL_SERVICE_GROUPS))
+            .exclude(group=PersonGroup.STAFF)
+            .select_related("photo", "division")
+        )
+        context["political_levels"] = _by_level(p for p in people if p.group in POLITICAL_GROUPS)
+        context["civil_service_levels"] = _by_level(
+            p for p in people if p.group in CIVIL_SERVICE_GROUPS
+        )
+        return context
+
+
+# --- Places and products -------------------------------------------------------------------
+class PlaceKind(models.TextChoices):
+    LANDMARK = "landmark", _("สถานที่สำคัญ")
+    PRODUCT = "product", _("ผลิตภัณฑ์")
+
+
+class PlaceIndexPage(SitePage):
+    kind = models.CharField(_("ประเภท"), max_length=20, choices=PlaceKind.choices)
+    introduction = models.TextField(_("คำอธิบาย"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("kind"), FieldPanel("introduction")]
+    subpage_types = ["pages.PlacePage"]
+
+    class Meta:
+        verbose_name = _("รายการสถานที่/ผลิตภัณฑ์")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        places = PlacePage.objects.live().child_of(self).select_related("photo")
+        context["items"] = _paginate(request, places)
+        return context
+
+
+class PlacePage(SitePage):
+    """A landmark or a local product (OTOP): photo, description, where to find it."""
+
+    photo = models.ForeignKey(
+        "core.SiteImage",
+        verbose_name=_("ภาพ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    description = RichTextField(_("รายละเอียด"), blank=True)
+    address = models.TextField(_("ที่ตั้ง"), blank=True)
+    phone = models.CharField(_("โทรศัพท์"), max_length=50, blank=True)
+    map_url = models.URLField(_("ลิงก์แผนที่"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("photo"),
+        FieldPanel("description"),
+        FieldPanel("address"),
+        FieldPanel("phone"),
+        FieldPanel("map_url"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("description")]
+    parent_page_types = ["pages.PlaceIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("สถานที่/ผลิตภัณฑ์")

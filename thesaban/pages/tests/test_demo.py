@@ -1,0 +1,67 @@
+"""`make demo` loads a demo municipality that fills every item, any number of times."""
+
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import TestCase
+from wagtail.models import Page
+
+from thesaban.accounts import roles
+from thesaban.core.models import SiteDocument, SiteImage
+from thesaban.pages.demo import DEMO_ACCOUNTS
+from thesaban.pages.models import DocumentIndexPage, NewsIndexPage, Person
+
+
+class DemoLoaderTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.output = StringIO()
+        call_command("load_demo", stdout=cls.output)
+
+    def test_prints_each_demo_account_once(self):
+        text = self.output.getvalue()
+        for username, _role, password, *_rest in DEMO_ACCOUNTS:
+            self.assertIn(username, text)
+            self.assertIn(password, text)
+        again = StringIO()
+        call_command("load_demo", stdout=again)
+        self.assertNotIn("demo-", again.getvalue())
+
+    def test_loading_twice_duplicates_nothing(self):
+        counts = (Page.objects.count(), Person.objects.count(), SiteDocument.objects.count(), SiteImage.objects.count())
+        call_command("load_demo", stdout=StringIO())
+        self.assertEqual(
+            (Page.objects.count(), Person.objects.count(), SiteDocument.objects.count(), SiteImage.objects.count()),
+            counts,
+        )
+
+    def test_every_listing_has_content(self):
+        for index in (*NewsIndexPage.objects.all(), *DocumentIndexPage.objects.all()):
+            self.assertTrue(index.get_children().live().exists(), index.title)
+
+    def test_one_account_per_role_can_sign_in_to_the_admin(self):
+        user_model = get_user_model()
+        expected_groups = {
+            "preparer": roles.PREPARER,
+            "supervisor": roles.SUPERVISOR,
+            "operator": roles.WEB_OPERATOR,
+            "itadmin": roles.IT_ADMINISTRATOR,
+        }
+        for username, _role, password, *_rest in DEMO_ACCOUNTS:
+            user = user_model.objects.get(username=username)
+            self.assertFalse(user.is_superuser)
+            self.assertEqual([group.name for group in user.groups.all()], [expected_groups[username]])
+            self.assertTrue(self.client.login(username=username, password=password))
+            self.assertEqual(self.client.get("/admin/").status_code, 200)
+            self.client.logout()
+
+    def test_it_administrator_cannot_edit_pages(self):
+        self.client.login(username="itadmin", password="demo-itadmin-2569")
+        page = Page.objects.get(url_path="/home/general/about/")
+        self.assertNotEqual(self.client.get(f"/admin/pages/{page.pk}/edit/").status_code, 200)
+
+    def test_demo_home_page_renders_with_content(self):
+        response = self.client.get("/")
+        self.assertContains(response, "เทศบาลเมืองสุขใจ")
+        self.assertContains(response, "สารจากผู้บริหาร")

@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Person
+
+
+class PersonViewSet(SnippetViewSet):
+    model = Person
+    icon = "user"
+    menu_label = _("บุคลากร")
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["name", "position", "group", "division"]
+    list_filter = ["group", "division"]
+    search_fields = ["name", "position"]
+
+
+register_snippet(PersonViewSet)
