@@ -50,7 +50,9 @@ class BodyBlock(blocks.StreamBlock):
     image = ImageBlock(label=_("รูปภาพ"), template="components/image_block.html")
     document = DocumentLinkBlock()
     table = TableBlock(label=_("ตาราง"), template="components/table_block.html")
-    links = blocks.ListBlock(LinkBlock(), label=_("รายการลิงก์"), template="components/links_block.html")
+    links = blocks.ListBlock(
+        LinkBlock(), label=_("รายการลิงก์"), template="components/links_block.html"
+    )
 
     class Meta:
         label = _("เนื้อหา")

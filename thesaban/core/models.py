@@ -69,9 +69,7 @@ class MunicipalitySettings(BaseSiteSetting):
     office_hours = models.CharField(_("เวลาทำการ"), max_length=200, blank=True)
     facebook_url = models.URLField(_("เฟซบุ๊ก"), blank=True)
     line_id = models.CharField(_("LINE"), max_length=100, blank=True)
-    map_url = models.URLField(
-        _("ลิงก์แผนที่"), blank=True, help_text=_("ลิงก์ไปยังแผนที่ออนไลน์ของสำนักงาน")
-    )
+    map_url = models.URLField(_("ลิงก์แผนที่"), blank=True, help_text=_("ลิงก์ไปยังแผนที่ออนไลน์ของสำนักงาน"))
     latitude = models.DecimalField(
         _("ละติจูด"), max_digits=9, decimal_places=6, null=True, blank=True
     )

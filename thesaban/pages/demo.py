@@ -105,8 +105,10 @@ def _sample_pdf(title: str) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>"
+        ),
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -119,7 +121,9 @@ def _sample_pdf(title: str) -> bytes:
     output.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         output.write(b"%010d 00000 n \n" % offset)
-    output.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    output.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
     return output.getvalue()
 
 
@@ -128,7 +132,10 @@ def _sample_png(seed: int, size=(800, 500)) -> bytes:
     image = PillowImage.new("RGB", size, palette[seed % len(palette)])
     draw = ImageDraw.Draw(image)
     width, height = size
-    draw.ellipse((width * 0.3, height * 0.2, width * 0.7, height * 0.8), fill=palette[(seed + 1) % len(palette)])
+    draw.ellipse(
+        (width * 0.3, height * 0.2, width * 0.7, height * 0.8),
+        fill=palette[(seed + 1) % len(palette)],
+    )
     output = io.BytesIO()
     image.save(output, format="PNG")
     return output.getvalue()
@@ -152,7 +159,9 @@ def _document(title: str) -> SiteDocument:
     if existing:
         return existing
     document = SiteDocument(title=title, description=f"ไฟล์ตัวอย่าง: {title}")
-    document.file.save("demo-document.pdf", ContentFile(_sample_pdf("Thesaban demo document")), save=False)
+    document.file.save(
+        "demo-document.pdf", ContentFile(_sample_pdf("Thesaban demo document")), save=False
+    )
     document.save()
     return document
 
@@ -175,8 +184,15 @@ def _fill_news(index: NewsIndexPage) -> None:
                 title=title,
                 date=today - datetime.timedelta(days=3 + number * 9),
                 summary=f"{title} — รายละเอียดโดยสรุปสำหรับประชาชน",
-                listing_image=_image(f"ภาพข่าว {title}", f"ภาพประกอบข่าว {title}", number + len(title)),
-                body=[("paragraph", f"<p>{title} ดำเนินการโดย{MUNICIPALITY_NAME} เพื่อประโยชน์ของประชาชน</p>")],
+                listing_image=_image(
+                    f"ภาพข่าว {title}", f"ภาพประกอบข่าว {title}", number + len(title)
+                ),
+                body=[
+                    (
+                        "paragraph",
+                        f"<p>{title} ดำเนินการโดย{MUNICIPALITY_NAME} เพื่อประโยชน์ของประชาชน</p>",
+                    )
+                ],
             )
         )
         _attach(page, f"เอกสารประกอบ {title}")
@@ -256,7 +272,11 @@ def _fill_content(page: ContentPage) -> None:
                 {
                     "first_row_is_table_header": True,
                     "first_col_is_header": False,
-                    "data": [["ชุมชน", "ชาย", "หญิง", "รวม"], ["บ้านสุขใจ", "1,204", "1,310", "2,514"], ["ริมน้ำ", "985", "1,022", "2,007"]],
+                    "data": [
+                        ["ชุมชน", "ชาย", "หญิง", "รวม"],
+                        ["บ้านสุขใจ", "1,204", "1,310", "2,514"],
+                        ["ริมน้ำ", "985", "1,022", "2,007"],
+                    ],
                 },
             )
         )
@@ -265,8 +285,16 @@ def _fill_content(page: ContentPage) -> None:
             (
                 "links",
                 [
-                    {"title": "สำนักงานคณะกรรมการข้อมูลข่าวสารของราชการ", "page": None, "url": "https://www.oic.go.th/"},
-                    {"title": "กรมส่งเสริมการปกครองท้องถิ่น", "page": None, "url": "https://www.dla.go.th/"},
+                    {
+                        "title": "สำนักงานคณะกรรมการข้อมูลข่าวสารของราชการ",
+                        "page": None,
+                        "url": "https://www.oic.go.th/",
+                    },
+                    {
+                        "title": "กรมส่งเสริมการปกครองท้องถิ่น",
+                        "page": None,
+                        "url": "https://www.dla.go.th/",
+                    },
                 ],
             )
         )
@@ -356,7 +384,14 @@ def load_demo() -> list[tuple[str, str]]:
         )
         home.network_links = [
             ("link", {"title": "จังหวัดตัวอย่าง", "page": None, "url": "https://www.example.go.th/"}),
-            ("link", {"title": "เทศบาลตำบลบ้านบน", "page": None, "url": "https://www.banbon.example.go.th/"}),
+            (
+                "link",
+                {
+                    "title": "เทศบาลตำบลบ้านบน",
+                    "page": None,
+                    "url": "https://www.banbon.example.go.th/",
+                },
+            ),
         ]
         home.save_revision().publish()
 
@@ -373,7 +408,10 @@ def load_demo() -> list[tuple[str, str]]:
         _fill_content(page)
     for chart in OrgChartPage.objects.filter(pk__in=descendants, duties=""):
         chart.introduction = "โครงสร้างการบริหารงานของเทศบาล ทั้งฝ่ายการเมืองและฝ่ายข้าราชการประจำ"
-        chart.duties = "<p>เทศบาลมีหน้าที่ตามพระราชบัญญัติเทศบาล พ.ศ. 2496 มาตรา 53 และมาตรา 54 เช่น รักษาความสงบเรียบร้อย จัดให้มีน้ำสะอาด ถนน และการกำจัดขยะ</p>"
+        chart.duties = (
+            "<p>เทศบาลมีหน้าที่ตามพระราชบัญญัติเทศบาล พ.ศ. 2496 มาตรา 53 และมาตรา 54 "
+            "เช่น รักษาความสงบเรียบร้อย จัดให้มีน้ำสะอาด ถนน และการกำจัดขยะ</p>"
+        )
         chart.save_revision().publish()
 
     return _ensure_accounts(home, divisions)

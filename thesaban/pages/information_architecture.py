@@ -109,9 +109,7 @@ CATEGORIES: tuple[Category, ...] = (
             Item("รายงานผลการปฏิบัติงานประจำปี", "annual-performance", DOCUMENTS),
             Item("รายงานผลการกำกับติดตาม", "monitoring", DOCUMENTS),
             Item("สรุปผลการจัดหาพัสดุรายเดือน (สขร.๑)", "monthly-procurement", DOCUMENTS),
-            Item(
-                "รายงานผลการจัดซื้อจัดจ้างหรือการจัดหาพัสดุรายปี", "annual-procurement", DOCUMENTS
-            ),
+            Item("รายงานผลการจัดซื้อจัดจ้างหรือการจัดหาพัสดุรายปี", "annual-procurement", DOCUMENTS),
             Item("รายงานการประชุมผู้บริหาร", "executive-meetings", DOCUMENTS),
             Item("รายงานการประชุมสภา", "council-meetings", DOCUMENTS),
             Item("รายงานการประชุมพนักงาน", "staff-meetings", DOCUMENTS),

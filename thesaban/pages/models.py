@@ -89,7 +89,9 @@ class HomePage(SitePage):
 
     content_panels = [
         *Page.content_panels,
-        MultiFieldPanel([FieldPanel("executive"), FieldPanel("executive_message")], _("สารจากผู้บริหาร")),
+        MultiFieldPanel(
+            [FieldPanel("executive"), FieldPanel("executive_message")], _("สารจากผู้บริหาร")
+        ),
         FieldPanel("main_menu"),
         FieldPanel("network_links"),
     ]
@@ -159,7 +161,12 @@ class ContentPage(SitePage):
     summary = models.TextField(_("สรุปย่อ"), blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("เนื้อหา"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body"), ATTACHMENTS_PANEL]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        ATTACHMENTS_PANEL,
+    ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
 
     class Meta:
@@ -347,9 +354,7 @@ class DocumentPage(SitePage):
         from django.core.exceptions import ValidationError
 
         if self.fiscal_year and not 2400 <= self.fiscal_year <= 2700:
-            raise ValidationError(
-                {"fiscal_year": _("กรุณากรอกปีงบประมาณเป็นปีพุทธศักราช เช่น 2569")}
-            )
+            raise ValidationError({"fiscal_year": _("กรุณากรอกปีงบประมาณเป็นปีพุทธศักราช เช่น 2569")})
 
     @property
     def fiscal_year_matches_date(self) -> bool:
@@ -544,14 +549,17 @@ class OrgChartPage(SitePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         people = list(
-            Person.objects.filter(group__in=(*POLITICAL_GROUPS, *CIVIL_SERVICE_GROUPS))
-            .exclude(group=PersonGroup.STAFF)
-            .select_related("photo", "division")
+            Person.objects.exclude(
+                group__in=(PersonGroup.STAFF, PersonGroup.COMMUNITY)
+            ).select_related("photo", "division")
         )
-        context["political_levels"] = _by_level(p for p in people if p.group in POLITICAL_GROUPS)
-        context["civil_service_levels"] = _by_level(
-            p for p in people if p.group in CIVIL_SERVICE_GROUPS
-        )
+
+        def branch(group: str) -> dict:
+            members = [person for person in people if person.group == group]
+            return {"title": PersonGroup(group).label, "levels": _by_level(members)}
+
+        context["political_branches"] = [branch(PersonGroup.EXECUTIVE), branch(PersonGroup.COUNCIL)]
+        context["civil_service_branches"] = [branch(PersonGroup.DIVISION_HEAD)]
         return context
 
 

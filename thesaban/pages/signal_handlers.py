@@ -4,7 +4,7 @@ Any change a visitor could see clears the whole page cache: pages are cheap to r
 and a stale page after an emergency takedown is not acceptable.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from thesaban.core.page_cache import clear_page_cache
@@ -24,6 +24,12 @@ def register() -> None:
     for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
         signal.connect(_clear, dispatch_uid=f"thesaban-page-cache-{signal!r}")
     post_delete.connect(_clear, sender=Page, dispatch_uid="thesaban-page-cache-page-delete")
+    # Every deployment runs `migrate`: new templates must not be hidden behind cached pages.
+    post_migrate.connect(_clear, dispatch_uid="thesaban-page-cache-migrate")
     for model in (Person, SiteDocument, SiteImage, MunicipalitySettings):
-        post_save.connect(_clear, sender=model, dispatch_uid=f"thesaban-cache-save-{model.__name__}")
-        post_delete.connect(_clear, sender=model, dispatch_uid=f"thesaban-cache-del-{model.__name__}")
+        post_save.connect(
+            _clear, sender=model, dispatch_uid=f"thesaban-cache-save-{model.__name__}"
+        )
+        post_delete.connect(
+            _clear, sender=model, dispatch_uid=f"thesaban-cache-del-{model.__name__}"
+        )

@@ -14,3 +14,5 @@ STORAGES = {
 }
 # WhiteNoise serves collected files in production; here Django's finders do.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+# A developer changing a template wants to see it on the next reload, not after a timeout.
+CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import wagtail
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
 from django.test import override_settings
@@ -23,6 +24,7 @@ from wagtail.admin.panels import get_form_for_model
 from wagtail.models import Page, Site
 from wagtail.models.pages import PAGE_MODEL_CLASSES
 
+from thesaban.core.page_cache import clear_page_cache
 from thesaban.core.slugs import (
     THAI_MARKS,
     ThaiSlugCopyForm,
@@ -153,7 +155,7 @@ def test_default_cut_is_80_characters_at_a_hyphen():
     title = " ".join(["ประชาสัมพันธ์"] * 10)
     slug = thai_slugify(title)
     assert len(slug) <= 80
-    assert slug == "-".join(["ประชาสัมพันธ์"] * 6)
+    assert slug == "-".join(["ประชาสัมพันธ์"] * 5)
 
 
 def test_cutting_never_separates_a_letter_from_its_marks():
@@ -214,6 +216,16 @@ def test_wagtails_url_pattern_does_not_match_thai_marks_and_ours_does():
 
 
 # --- Page models with ThaiSlugMixin -----------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def forget_caches():
+    # Wagtail's log entries create a content type for the test proxy; the test's rollback
+    # deletes it but Django's content type cache would keep its stale id. The page cache
+    # would serve one test's page to the next.
+    yield
+    ContentType.objects.clear_cache()
+    clear_page_cache()
 
 
 @pytest.fixture
@@ -310,12 +322,11 @@ def test_page_with_a_thai_slug_has_a_url_and_is_served(site, client):
 
 
 @override_settings(ROOT_URLCONF=StockUrls)
-def test_without_thai_serve_path_the_page_has_no_url(site, client):
-    """With Wagtail's URLs alone the same page has no URL at all and its address is a 404:
-    thai_serve_path() is required."""
+def test_without_thai_serve_path_the_page_has_no_url(site):
+    """With Wagtail's URLs alone the same page has no URL at all (and its address does not
+    resolve, see above): thai_serve_path() is required."""
     page = add(site.root_page, title=NEWS_TITLE)
     assert page.get_url_parts()[2] is None
-    assert client.get(f"/{NEWS_SLUG}/", HTTP_HOST="thai-slugs.test").status_code == 404
 
 
 # --- Admin forms ------------------------------------------------------------------------------
@@ -370,21 +381,27 @@ def test_create_form_restores_the_first_words_of_the_title(home):
 def test_create_form_accepts_a_thai_slug_with_marks(home):
     """A Thai slug that reaches the server with its marks is valid (Wagtail's stock form
     field rejects it)."""
-    form = page_form({"title": NEWS_TITLE, "slug": "ข่าว-มีนาคม"}, instance=ThaiSlugTestPage(), parent=home)
+    form = page_form(
+        {"title": NEWS_TITLE, "slug": "ข่าว-มีนาคม"}, instance=ThaiSlugTestPage(), parent=home
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["slug"] == "ข่าว-มีนาคม"
 
 
 def test_create_form_keeps_a_chosen_ascii_slug(home):
     """An ASCII slug typed by staff is kept as it is."""
-    form = page_form({"title": NEWS_TITLE, "slug": "march-news"}, instance=ThaiSlugTestPage(), parent=home)
+    form = page_form(
+        {"title": NEWS_TITLE, "slug": "march-news"}, instance=ThaiSlugTestPage(), parent=home
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["slug"] == "march-news"
 
 
 def test_create_form_rejects_a_slug_with_spaces_in_thai(home):
     """A slug with spaces is an error, worded in Thai."""
-    form = page_form({"title": NEWS_TITLE, "slug": "ข่าว มีนาคม"}, instance=ThaiSlugTestPage(), parent=home)
+    form = page_form(
+        {"title": NEWS_TITLE, "slug": "ข่าว มีนาคม"}, instance=ThaiSlugTestPage(), parent=home
+    )
     assert not form.is_valid()
     assert "ส่วนท้าย URL" in form.errors["slug"][0]
 
@@ -425,43 +442,40 @@ def test_edit_form_renaming_a_live_page_keeps_its_slug(home):
     assert form.cleaned_data["slug"] == NEWS_SLUG
 
 
-def copy_form(form_class, page: Page, user, **data):
-    data = {"new_parent_page": page.get_parent().pk, **data}
-    return form_class(data, page=page, user=user)
+def copied_slug(page: Page, user, *, to: Page, **data) -> str:
+    """The new slug as the Thai copy form cleans it. (The form as a whole is invalid here:
+    the test proxy's pages are plain Wagtail pages, which may not be created anywhere, so
+    Wagtail refuses the destination. That check is not what these tests are about.)"""
+    form = ThaiSlugCopyForm({"new_parent_page": to.pk, **data}, page=page, user=user)
+    form.is_valid()
+    assert "new_slug" not in form.errors, form.errors
+    return form.cleaned_data["new_slug"]
 
 
 def test_copy_form_accepts_the_thai_slug_it_offers(home, admin_user):
-    """Wagtail's copy form rejects the Thai slug it pre-fills (copying a page is impossible
+    """Wagtail's copy form rejects the Thai slug it pre-fills (a page cannot be copied
     without retyping it); the Thai copy form accepts it."""
     page = add(home, title=NEWS_TITLE)
-    other = add(home, title="หน้าอื่น", slug="other")
-    data = {"new_title": NEWS_TITLE, "new_slug": page.slug, "new_parent_page": other.pk}
-    assert "new_slug" in CopyForm(data, page=page, user=admin_user).errors
-    form = ThaiSlugCopyForm(data, page=page, user=admin_user)
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["new_slug"] == NEWS_SLUG
+    elsewhere = add(home, title="หน้าอื่น", slug="elsewhere")
+    data = {"new_title": NEWS_TITLE, "new_slug": page.slug, "new_parent_page": elsewhere.pk}
+    stock_errors = CopyForm(data, page=page, user=admin_user).errors.as_data()
+    assert stock_errors["new_slug"][0].code == "invalid"
+    assert copied_slug(page, admin_user, to=elsewhere, **data) == NEWS_SLUG
 
 
 def test_copy_form_repairs_a_slug_made_from_the_new_title(home, admin_user):
     """Copying with a new title: the browser's mark-less slug of it becomes the Thai slug."""
     page = add(home, title=NEWS_TITLE)
     new_title = "ข่าวประชาสัมพันธ์ ประจำเดือน เมษายน"
-    form = copy_form(
-        ThaiSlugCopyForm, page, admin_user, new_title=new_title, new_slug=browser_urlify(new_title)
+    slug = copied_slug(
+        page, admin_user, to=home, new_title=new_title, new_slug=browser_urlify(new_title)
     )
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["new_slug"] == "ข่าวประชาสัมพันธ์-ประจำเดือน-เมษายน"
+    assert slug == "ข่าวประชาสัมพันธ์-ประจำเดือน-เมษายน"
 
 
 def test_copy_form_restores_the_original_slug_with_a_number(home, admin_user):
     """Copying beside the original: its stripped slug with "-2" added gets the marks back."""
     page = add(home, title=NEWS_TITLE)
-    form = copy_form(
-        ThaiSlugCopyForm,
-        page,
-        admin_user,
-        new_title="สำเนา",
-        new_slug=browser_slugify(page.slug) + "-2",
-    )
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["new_slug"] == f"{NEWS_SLUG}-2"
+    typed = browser_slugify(page.slug) + "-2"
+    slug = copied_slug(page, admin_user, to=home, new_title="สำเนา", new_slug=typed)
+    assert slug == f"{NEWS_SLUG}-2"

@@ -161,7 +161,9 @@ def test_datetime_in_bangkok_time():
 def test_datetime_from_another_offset_is_converted():
     """A time given in another offset is shown as Bangkok time."""
     tokyo = timezone(timedelta(hours=9))
-    assert format_thai_datetime(datetime(2021, 3, 29, 16, 5, tzinfo=tokyo)) == "29 มี.ค. 2564 14:05 น."
+    assert (
+        format_thai_datetime(datetime(2021, 3, 29, 16, 5, tzinfo=tokyo)) == "29 มี.ค. 2564 14:05 น."
+    )
 
 
 def test_naive_datetime_is_bangkok_time():

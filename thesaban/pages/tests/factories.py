@@ -46,7 +46,9 @@ class SiteImageFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"ภาพทดสอบ {n}")
     description = "ภาพทดสอบสำหรับผู้ใช้โปรแกรมอ่านหน้าจอ"
-    file = factory.LazyFunction(lambda: ImageFile(io.BytesIO(_sample_png(1, (64, 48))), name="test.png"))
+    file = factory.LazyFunction(
+        lambda: ImageFile(io.BytesIO(_sample_png(1, (64, 48))), name="test.png")
+    )
 
 
 def a_date(year: int, month: int, day: int) -> datetime.date:

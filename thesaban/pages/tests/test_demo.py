@@ -29,10 +29,20 @@ class DemoLoaderTests(TestCase):
         self.assertNotIn("demo-", again.getvalue())
 
     def test_loading_twice_duplicates_nothing(self):
-        counts = (Page.objects.count(), Person.objects.count(), SiteDocument.objects.count(), SiteImage.objects.count())
+        counts = (
+            Page.objects.count(),
+            Person.objects.count(),
+            SiteDocument.objects.count(),
+            SiteImage.objects.count(),
+        )
         call_command("load_demo", stdout=StringIO())
         self.assertEqual(
-            (Page.objects.count(), Person.objects.count(), SiteDocument.objects.count(), SiteImage.objects.count()),
+            (
+                Page.objects.count(),
+                Person.objects.count(),
+                SiteDocument.objects.count(),
+                SiteImage.objects.count(),
+            ),
             counts,
         )
 
@@ -51,7 +61,9 @@ class DemoLoaderTests(TestCase):
         for username, _role, password, *_rest in DEMO_ACCOUNTS:
             user = user_model.objects.get(username=username)
             self.assertFalse(user.is_superuser)
-            self.assertEqual([group.name for group in user.groups.all()], [expected_groups[username]])
+            self.assertEqual(
+                [group.name for group in user.groups.all()], [expected_groups[username]]
+            )
             self.assertTrue(self.client.login(username=username, password=password))
             self.assertEqual(self.client.get("/admin/").status_code, 200)
             self.client.logout()

@@ -40,10 +40,17 @@ class PageTypeRenderingTests(TestCase):
         site_settings.phone = "0 5600 0000"
         site_settings.email = "saraban@test.example.go.th"
         site_settings.save()
-        cls.mayor = PersonFactory(name="นายใหญ่ ใจดี", position="นายกเทศมนตรี", photo=SiteImageFactory())
-        cls.council_president = PersonFactory(name="นายสภา ประธาน", position="ประธานสภา", group="council")
+        cls.mayor = PersonFactory(
+            name="นายใหญ่ ใจดี", position="นายกเทศมนตรี", photo=SiteImageFactory()
+        )
+        cls.council_president = PersonFactory(
+            name="นายสภา ประธาน", position="ประธานสภา", group="council"
+        )
         cls.clerk = PersonFactory(
-            name="นางปลัด ขยัน", position="ปลัดเทศบาล", group="division_head", division=DivisionFactory()
+            name="นางปลัด ขยัน",
+            position="ปลัดเทศบาล",
+            group="division_head",
+            division=DivisionFactory(),
         )
         home = HomePage.objects.get(pk=cls.home.pk)
         home.executive = cls.mayor
@@ -63,7 +70,10 @@ class PageTypeRenderingTests(TestCase):
         cls.news.save()
 
         budget = page_at("plans/budget")
-        for fiscal_year, date in ((2569, datetime.date(2025, 10, 1)), (2568, datetime.date(2025, 9, 30))):
+        for fiscal_year, date in (
+            (2569, datetime.date(2025, 10, 1)),
+            (2568, datetime.date(2025, 9, 30)),
+        ):
             budget.add_child(
                 instance=DocumentPage(
                     title=f"เทศบัญญัติงบประมาณ {fiscal_year}", fiscal_year=fiscal_year, date=date
@@ -79,7 +89,9 @@ class PageTypeRenderingTests(TestCase):
             instance=PlacePage(title="ตลาดน้ำ", description="<p>ตลาดริมน้ำ</p>", address="ริมแม่น้ำ")
         )
         cls.link = page_at("general").add_child(
-            instance=LinkPage(title="ระบบ e-GP", slug="egp-link", link_url="https://www.gprocurement.go.th/")
+            instance=LinkPage(
+                title="ระบบ e-GP", slug="egp-link", link_url="https://www.gprocurement.go.th/"
+            )
         )
 
     def get(self, url: str, status: int = 200):
@@ -103,7 +115,12 @@ class PageTypeRenderingTests(TestCase):
     def test_home_page_links_to_web_board_and_surveys(self):
         """The home menu links the web board, questionnaire, opinion survey and survey results."""
         response = self.get("/")
-        for path in ("/services/webboard/", "/questionnaire/", "/opinion-survey/", "/survey-results/"):
+        for path in (
+            "/services/webboard/",
+            "/questionnaire/",
+            "/opinion-survey/",
+            "/survey-results/",
+        ):
             self.assertContains(response, f'href="{path}"')
 
     def test_section_page_lists_items(self):
@@ -112,7 +129,7 @@ class PageTypeRenderingTests(TestCase):
         self.assertContains(response, 'href="/plans/budget/"')
 
     def test_news_listing_and_article_with_attachment(self):
-        """A news listing shows Buddhist Era dates; the article shows the official date and files."""
+        """Listings show Buddhist Era dates; the article shows the long date and its files."""
         listing = self.get("/news/activities/")
         self.assertContains(listing, "กิจกรรมปลูกต้นไม้")
         self.assertContains(listing, "29 มี.ค. 2564")
@@ -172,7 +189,9 @@ class PageTypeRenderingTests(TestCase):
 
     def test_link_page_redirects_to_its_target(self):
         response = self.client.get(self.link.url)
-        self.assertRedirects(response, "https://www.gprocurement.go.th/", fetch_redirect_response=False)
+        self.assertRedirects(
+            response, "https://www.gprocurement.go.th/", fetch_redirect_response=False
+        )
 
     def test_every_page_type_is_used_and_renders(self):
         """Each page model serves at least one live page that renders without error."""
@@ -190,7 +209,9 @@ class PageTypeRenderingTests(TestCase):
         self.assertContains(response, 'lang="th"', status_code=404)
 
     def test_sitemap_lists_live_pages_only(self):
-        hidden = page_at("news/press").add_child(instance=NewsPage(title="ข่าวที่ยังไม่เผยแพร่", slug="draft-news", live=False))
+        hidden = page_at("news/press").add_child(
+            instance=NewsPage(title="ข่าวที่ยังไม่เผยแพร่", slug="draft-news", live=False)
+        )
         response = self.get("/sitemap.xml")
         self.assertContains(response, "/news/activities/")
         self.assertNotContains(response, hidden.slug)

@@ -1,7 +1,6 @@
 """R1: every category and item of the announcement is on the site, reachable from home."""
 
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
 from django.test import TestCase
 from wagtail.models import Page, Site
@@ -120,7 +119,9 @@ class SiteStructureTests(TestCase):
         page.title = "ประวัติความเป็นมา"
         page.save()
         ensure_site_structure()
-        self.assertEqual(Page.objects.get(url_path="/home/general/history/").title, "ประวัติความเป็นมา")
+        self.assertEqual(
+            Page.objects.get(url_path="/home/general/history/").title, "ประวัติความเป็นมา"
+        )
 
     def test_main_menu_has_the_eight_categories_in_order(self):
         """The main menu lists หน้าหลัก then the seven categories, in the announcement's order."""
@@ -163,6 +164,9 @@ class SiteStructureTests(TestCase):
 
     def test_structure_urls_are_short_ascii_paths(self):
         """Structural pages use the hand-chosen ASCII slugs assessors paste into ITAS."""
-        self.assertEqual(Page.objects.get(title="สรุปผลการจัดหาพัสดุรายเดือน (สขร.๑)").url, "/reports/monthly-procurement/")
+        self.assertEqual(
+            Page.objects.get(title="สรุปผลการจัดหาพัสดุรายเดือน (สขร.๑)").url,
+            "/reports/monthly-procurement/",
+        )
         for page in Page.objects.descendant_of(self.home):
             self.assertTrue(page.slug.isascii(), page.slug)
