@@ -35,10 +35,12 @@ test: install ## Run the whole test suite (DATABASE_URL selects PostgreSQL)
 lint: install ## ruff lint and format check, template indentation
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen djhtml --check $$(find thesaban -path '*/templates/*' -name '*.html')
 
 format: install ## Format the code
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
+	$(UV) run --frozen djhtml $$(find thesaban -path '*/templates/*' -name '*.html')
 
 check: install ## Django system checks, migrations up to date, production deploy checks
 	$(MANAGE) check

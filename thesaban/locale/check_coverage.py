@@ -119,6 +119,31 @@ def english_words(text):
     return [w for w in WORD.findall(text) if w.lower().strip("'’") not in ALLOWED]
 
 
+JSON_TEXT_KEYS = {"label", "title", "text", "description", "heading", "help_text", "footer_text"}
+
+
+def json_texts(data):
+    """(key, text) pairs people see in a JSON script: wagtail-config STRINGS, sidebar labels..."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return []
+    found = []
+
+    def walk(item, key="", visible=False):
+        if isinstance(item, dict):
+            for name, child in item.items():
+                walk(child, name, visible or name == "STRINGS")
+        elif isinstance(item, list):
+            for child in item:
+                walk(child, key, visible)
+        elif isinstance(item, str) and (visible or key in JSON_TEXT_KEYS):
+            found.append((key, item))
+
+    walk(value)
+    return found
+
+
 def html_of(response):
     content_type = response.get("Content-Type", "")
     body = response.content.decode("utf-8", "replace")
@@ -246,6 +271,10 @@ def crawl(client, seeds, limit):
             if english_words(chunk):
                 label = f"[{where}] " if where else ""
                 found[label + re.sub(r"\s+", " ", chunk)[:160]].add(url)
+        for data in parser.json_scripts:
+            for key, value in json_texts(data):
+                if english_words(value):
+                    found[f"[json {key}] {value[:160]}"].add(url)
         for link in parser.links:
             parts = urlsplit(link)
             if parts.netloc or not parts.path.startswith("/admin/") or "/bulk/" in parts.path:

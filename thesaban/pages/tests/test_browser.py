@@ -1,0 +1,338 @@
+"""The public site in a real Chromium: menus, keyboard use, small screens and axe-core.
+
+The demo municipality is loaded once for the whole module (it takes ~20 s) and served by a
+real HTTP server, so CSS, fonts and JavaScript take part as they do for a visitor. Tests
+only read, so they can share it.
+
+Without /usr/bin/chromium these tests skip, unless THESABAN_REQUIRE_BROWSER=1 (as in CI),
+where a missing browser is an error rather than a silent pass.
+"""
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import override_settings
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from thesaban.core.page_cache import clear_page_cache
+from thesaban.pages import information_architecture as ia
+from thesaban.pages.demo import load_demo
+
+# `django_db` makes pytest-django create the test database even when only this module runs;
+# each test's transaction is rolled back, while the module's demo data stays (see `site_url`).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOT_DIR = Path("/tmp/thesaban-screens")
+DESKTOP = {"width": 1280, "height": 800}
+MOBILE = {"width": 360, "height": 740}
+MAIN_MENU = 'nav[aria-label="เมนูหลัก"]'
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def chromium_executable() -> Path:
+    """The one place that decides whether a missing browser skips or fails."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        if os.environ.get("THESABAN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"THESABAN_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+def _restore_database(snapshot: str) -> None:
+    # The demo data was committed, so rolling back cannot remove it: empty every table and put
+    # back what the migrations had created, as Django's serialized_rollback does.
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(snapshot)
+    # Wagtail keeps the site's root paths in the default cache; the page cache holds pages.
+    caches["default"].clear()
+    clear_page_cache()
+
+
+@pytest.fixture(scope="module")
+def site_url(
+    chromium_executable, django_db_setup, django_db_blocker, tmp_path_factory
+) -> Iterator[str]:
+    """The demo site behind a live HTTP server, for this module only.
+
+    pytest-django's `live_server` fixture would empty the database after every test (it is
+    transactional), so the demo would have to be loaded again each time; its `LiveServer`
+    (the same server, static and media files included) is started here instead.
+    """
+    media_root = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media_root)):
+        snapshot = connection.creation.serialize_db_to_string()
+        try:
+            load_demo()
+            clear_page_cache()
+            server = LiveServer("localhost")
+            try:
+                yield server.url
+            finally:
+                server.stop()
+        finally:
+            _restore_database(snapshot)
+
+
+@pytest.fixture(scope="module")
+def browser(site_url, chromium_executable) -> Iterator[Browser]:
+    # Depending on `site_url` makes the browser close before the database is restored.
+    # Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM
+    # calls (here: each test's transaction) inside one unless told it is safe, which it is:
+    # the ORM and the browser never run at the same time in this thread.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium_executable), args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+
+
+@contextmanager
+def _new_page(browser: Browser, **context_options) -> Iterator[Page]:
+    # A fresh context per test: no focus, cookies or open menus carried over.
+    context = browser.new_context(locale="th-TH", **context_options)
+    try:
+        context.set_default_timeout(10_000)
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[Page]:
+    with _new_page(browser, viewport=DESKTOP) as page:
+        yield page
+
+
+@pytest.fixture
+def mobile_page(browser) -> Iterator[Page]:
+    with _new_page(browser, viewport=MOBILE, is_mobile=True, has_touch=True) as page:
+        yield page
+
+
+def _menu_item(page: Page, title: str):
+    """The top-level item of the main menu whose own link reads exactly `title`."""
+    return page.locator(MAIN_MENU).locator(
+        f"xpath=.//ul[@id='main-menu']/li[a[normalize-space()='{title}']]"
+    )
+
+
+def _expect_page_titled(page: Page, title: str) -> None:
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.locator("h1")).to_have_text(title)
+
+
+# Menus ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("category", ia.CATEGORIES, ids=lambda category: category.slug)
+def test_each_category_reaches_an_item_by_submenu_and_by_category_page(
+    page, site_url, category
+):
+    # (a) Open the submenu with its button and follow the category's last item: the bottom
+    # of a long submenu is where clipping and overlap show up first.
+    page.goto(f"{site_url}/")
+    menu_item = _menu_item(page, category.title)
+    toggle = menu_item.locator(".submenu-toggle")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    submenu = menu_item.locator(".submenu")
+    expect(submenu).to_be_visible()
+    item = category.items[-1]
+    submenu.get_by_role("link", name=item.title, exact=True).click()
+    _expect_page_titled(page, item.title)
+    expect(page).to_have_url(re.compile(rf"/{category.slug}/{item.slug}/$"))
+
+    # (b) Two clicks: the category's own link, then an item on the category page.
+    page.goto(f"{site_url}/")
+    _menu_item(page, category.title).locator(":scope > a").click()
+    _expect_page_titled(page, category.title)
+    item = category.items[0]
+    page.locator("main").get_by_role("link", name=item.title, exact=True).click()
+    _expect_page_titled(page, item.title)
+    expect(page).to_have_url(re.compile(rf"/{category.slug}/{item.slug}/$"))
+
+
+def test_home_menu_links_work(page, site_url):
+    page.goto(f"{site_url}/")
+    home_menu = page.locator("section[aria-labelledby='home-menu-heading']")
+    links = home_menu.get_by_role("link")
+    assert links.count() == len(ia.HOME_MENU)
+    hrefs = [links.nth(index).get_attribute("href") for index in range(links.count())]
+    broken = [
+        (href, status)
+        for href in hrefs
+        if (status := page.request.get(f"{site_url}{href}").status) != 200
+    ]
+    assert not broken, f"home menu links that do not answer 200: {broken}"
+
+    home_menu.get_by_role("link", name="ผู้บริหาร", exact=True).click()
+    _expect_page_titled(page, "ผู้บริหาร")
+    expect(page).to_have_url(re.compile(r"/personnel/executives/$"))
+
+
+# Keyboard -------------------------------------------------------------------------------------
+
+
+def _focused(page: Page) -> dict:
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            return {tag: el.tagName.toLowerCase(), id: el.id, text: el.textContent.trim(),
+                    cls: el.className};
+        }"""
+    )
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(page, site_url):
+    page.goto(f"{site_url}/")
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="ข้ามไปยังเนื้อหาหลัก")
+    expect(skip_link).to_be_focused()
+    # It is off screen until focused; a sighted keyboard user must be able to see it.
+    expect(skip_link).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_submenu_opens_with_enter_and_space_and_closes_with_escape(page, site_url):
+    page.goto(f"{site_url}/")
+    menu_item = _menu_item(page, "ข่าวสาร")
+    toggle = menu_item.locator(".submenu-toggle")
+    submenu = menu_item.locator(".submenu")
+    first_link = submenu.get_by_role("link").first
+    toggle.focus()
+    expect(submenu).to_be_hidden()
+
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(submenu).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(first_link).to_be_focused()
+
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(submenu).to_be_hidden()
+    expect(toggle).to_be_focused()
+
+    page.keyboard.press("Space")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(submenu).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(submenu).to_be_hidden()
+
+
+# Small screens --------------------------------------------------------------------------------
+
+
+def test_mobile_menu_is_behind_its_button_and_page_fits(mobile_page, site_url):
+    page = mobile_page
+    page.goto(f"{site_url}/")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= MOBILE["width"], f"home scrolls sideways at 360px: {scroll_width}px"
+
+    menu_toggle = page.locator(MAIN_MENU).get_by_role("button", name="เมนู", exact=True)
+    menu = page.locator("#main-menu")
+    expect(menu_toggle).to_be_visible()
+    expect(menu_toggle).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_hidden()
+
+    menu_toggle.tap()
+    expect(menu_toggle).to_have_attribute("aria-expanded", "true")
+    expect(menu).to_be_visible()
+    menu_item = _menu_item(page, "บริการประชาชน")
+    menu_item.locator(".submenu-toggle").tap()
+    menu_item.locator(".submenu").get_by_role("link", name="คู่มือประชาชน", exact=True).tap()
+    _expect_page_titled(page, "คู่มือประชาชน")
+
+
+def test_screenshots_of_home(browser, site_url):
+    # For people to look at, not compared: the lead reviews the layout by eye.
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    for name, options in (
+        ("home-desktop-1280.png", {"viewport": DESKTOP}),
+        ("home-mobile-360.png", {"viewport": MOBILE, "is_mobile": True, "has_touch": True}),
+    ):
+        with _new_page(browser, **options) as page:
+            page.goto(f"{site_url}/")
+            page.evaluate("document.fonts.ready")
+            page.screenshot(path=SCREENSHOT_DIR / name, full_page=True)
+            assert (SCREENSHOT_DIR / name).stat().st_size > 0
+
+
+# axe-core -------------------------------------------------------------------------------------
+
+
+def _first_link_in_main(page: Page, selector: str) -> None:
+    """Go where a visitor would by following the first `selector` link in the content."""
+    page.locator("main").locator(selector).first.click()
+    page.wait_for_load_state()
+
+
+AXE_PAGES = {
+    "home": ("/", None),
+    "section": ("/general/", None),
+    "news-listing": ("/news/activities/", None),
+    "news-article": ("/news/activities/", ".item-list a.item-title"),
+    "documents-by-year": ("/plans/local-development/", ".year-filter a[href^='?year=']"),
+    "executives": ("/personnel/executives/", None),
+    "org-chart": ("/personnel/structure/", None),
+    "not-found": ("/no-such-page/", None),
+    "search": ("/search/?q=เทศบาล", None),
+}
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.extend(f"    {node['target']}" for node in violation["nodes"])
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", AXE_PAGES)
+def test_axe_finds_no_serious_problems(page, site_url, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    path, follow = AXE_PAGES[name]
+    response = page.goto(f"{site_url}{path}")
+    assert response.status == (404 if name == "not-found" else 200)
+    if follow:
+        _first_link_in_main(page, follow)
+    if name == "documents-by-year":
+        assert "year=" in page.url
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    violations = results.response["violations"]
+    # Lesser findings do not fail the build but are printed, so `-rP` or `-s` shows them.
+    print(f"axe on {page.url}:\n{_describe(violations) or 'no violations'}")
+    blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"axe on {page.url}:\n{_describe(blocking)}"
