@@ -63,9 +63,6 @@ validate_thai_slug = RegexValidator(
 SERVE_PATTERN = rf"^((?:[-\w{_THAI_MARK_RANGE}]+/)*)$"
 _SERVE_PATTERN_NO_SLASH = rf"^([-\w{_THAI_MARK_RANGE}/]*)$"
 
-# The admin JavaScript cuts a slug made from a long title at 255 characters, then trims
-# trailing hyphens.
-_BROWSER_CUT_LENGTH = 254
 _NUMBER_SUFFIX_RE = re.compile(r"-\d+")
 
 
@@ -154,12 +151,12 @@ def thai_slugify(text: str, *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     return _cut("".join(parts), max_length)
 
 
-def _restore_marks(submitted: str, reference: str, *, allow_truncated: bool = False) -> str | None:
+def _restore_marks(submitted: str, reference: str) -> str | None:
     """`submitted` with its Thai marks put back, if it is `reference` with them stripped.
 
-    `submitted` may be the whole of `reference` with a number added ("-2"), or its first
-    words; with `allow_truncated`, any beginning of it. Returns None when `submitted` is
-    something else, or lost no marks (then it is a slug someone chose, and stays).
+    `submitted` may be the whole of `reference`, with a number added ("-2") or not, or its
+    first words. Returns None when `submitted` is something else, or lost no marks (then it is
+    a slug someone chose, and stays).
     Understands both ways marks get lost: the admin JavaScript deletes them; Django's
     `slugify` (NFKC) also turns SARA AM into SARA AA. Hyphens may differ, since both drop
     punctuation where `thai_slugify` puts a hyphen ("ก.พ." → "กพ" against "ก-พ").
@@ -190,9 +187,7 @@ def _restore_marks(submitted: str, reference: str, *, allow_truncated: bool = Fa
     rest = submitted[j:]
     if i == len(reference):
         return reference + rest if not rest or _NUMBER_SUFFIX_RE.fullmatch(rest) else None
-    if reference[i] == "-" or allow_truncated:
-        return reference[:i]
-    return None
+    return reference[:i] if reference[i] == "-" else None
 
 
 def _title_slug_repair(slug: str, title: str) -> str | None:
@@ -202,10 +197,9 @@ def _title_slug_repair(slug: str, title: str) -> str | None:
     if not slug or not title:
         return None
     full = thai_slugify(title, max_length=sys.maxsize)
-    restored = _restore_marks(slug, full, allow_truncated=len(slug) >= _BROWSER_CUT_LENGTH)
-    if restored is None:
-        return None
-    if restored.startswith(full) or len(slug) >= _BROWSER_CUT_LENGTH:
+    restored = _restore_marks(slug, full)
+    if restored is not None and restored.startswith(full):
+        # The whole title: cut to length as any slug made from a title is.
         return thai_slugify(title) + restored[len(full) :]
     return restored
 

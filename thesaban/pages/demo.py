@@ -9,6 +9,7 @@ import io
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -331,6 +332,16 @@ def _ensure_people(divisions: dict[str, Division]) -> None:
 def _ensure_accounts(home: Page, divisions: dict[str, Division]) -> list[tuple[str, str]]:
     """Create the demo accounts; return (username, password) of those created now."""
     groups = ensure_role_groups(root=home)
+    people = Permission.objects.filter(
+        content_type__app_label="pages", codename__in=("add_person", "change_person")
+    )
+    for key in ("preparer", "supervisor", "web_operator"):
+        groups[key].permissions.add(*people)
+    groups["web_operator"].permissions.add(
+        Permission.objects.get(
+            content_type__app_label="core", codename="change_municipalitysettings"
+        )
+    )
     user_model = get_user_model()
     created = []
     for username, role, password, _division_code, full_name in DEMO_ACCOUNTS:

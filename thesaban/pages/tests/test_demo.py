@@ -77,3 +77,15 @@ class DemoLoaderTests(TestCase):
         response = self.client.get("/")
         self.assertContains(response, "เทศบาลเมืองสุขใจ")
         self.assertContains(response, "สารจากผู้บริหาร")
+
+    def test_web_operator_can_edit_people_and_contact_details(self):
+        self.client.login(username="operator", password="demo-operator-2569")
+        self.assertEqual(self.client.get("/admin/snippets/pages/person/add/").status_code, 200)
+        site_id = Page.objects.get(url_path="/home/").get_site().pk
+        settings_url = f"/admin/settings/core/municipalitysettings/{site_id}/"
+        self.assertEqual(self.client.get(settings_url).status_code, 200)
+
+    def test_it_administrator_manages_accounts(self):
+        self.client.login(username="itadmin", password="demo-itadmin-2569")
+        self.assertEqual(self.client.get("/admin/users/").status_code, 200)
+        self.assertEqual(self.client.get("/admin/users/new/").status_code, 200)
