@@ -7,6 +7,8 @@ contact details, a person or a document) calls `clear_page_cache()`, so a change
 once, not after a timeout. Staff (anyone with a session cookie) always get a fresh page.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +26,9 @@ def clear_page_cache() -> None:
 
 
 def _cache_key(request: HttpRequest) -> str:
-    return f"page:{request.get_host()}:{request.get_full_path()}"
+    # Hashed: a Thai path is percent-encoded and easily longer than a cache key may be.
+    address = f"{request.get_host()}{request.get_full_path()}".encode()
+    return f"page:{hashlib.sha256(address).hexdigest()}"
 
 
 def _is_cacheable_request(request: HttpRequest) -> bool:

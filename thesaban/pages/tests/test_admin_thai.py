@@ -23,10 +23,12 @@ from thesaban.pages.models import ContentPage, HomePage
 MEDIA_ROOT = tempfile.mkdtemp(prefix="thesaban-admin-thai-")
 
 # Latin-script words that may stay: names, formats, abbreviations, keyboard keys.
+# fmt: off
 ALLOWED_WORDS = {
     "wagtail", "url", "pdf", "api", "id", "csv", "xlsx", "html", "seo", "thesaban", "localhost",
     "ctrl", "alt", "shift", "esc",
 }
+# fmt: on
 # English no catalogue can translate, see docs/decisions/0003-admin-thai-translations.md:
 # "Actions" is hard-coded in wagtailadmin/shared/headers/_actions.html (an aria-label) and
 # "None" is the text of a hidden counter in the status side panel button.
