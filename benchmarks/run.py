@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,7 @@ PAGE_SIZE_KIB = os.sysconf("SC_PAGE_SIZE") / 1024
 
 # An invalid session key: Django treats the visitor as anonymous, the page cache skips them.
 BYPASS_COOKIE = "sessionid=benchmark"
+WARM_UP_REQUESTS = 10
 
 # The reference Wagtail site (bakerydemo) on this kind of machine, from
 # /work/shared/reference/performance-anchors.md: (name, req/s, p99 ms, CPU ms/request, queries).
@@ -368,20 +370,19 @@ def run_wrk(server: Server, target: Target, args, lua: Path) -> dict:
     }
 
 
-def measure(server: Server, target: Target, args, lua: Path) -> Measurement:
-    check_mode(server, target)
-    measurement = Measurement(target)
-    for number in range(1, args.runs + 1):
-        run = run_wrk(server, target, args, lua)
+def measure_round(servers: dict, measurements: list, number: int, args, lua: Path) -> None:
+    """One wrk run of every target, in turn: noise on a shared machine spreads over all."""
+    for measurement in measurements:
+        target = measurement.target
+        run = run_wrk(servers[target.server], target, args, lua)
         if not args.keep_wrk_output:
             run.pop("wrk_stdout")
         measurement.runs.append(run)
         log(
-            f"  {target.key:9} {target.mode:8} run {number}: {run['rps']:8.1f} req/s  "
+            f"  round {number}  {target.key:9} {target.mode:8} {run['rps']:8.1f} req/s  "
             f"p99 {run['p99_ms']:7.1f} ms  CPU {run['cpu_ms']:6.2f} ms/req  "
             f"errors {run['errors']} non-2xx {run['non_2xx']}"
         )
-    return measurement
 
 
 def worker_memory(server: Server) -> list[dict]:
@@ -573,51 +574,48 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
         "documents": ("documents /plans/budget/", "/plans/budget/"),
     }
     article = probe(env, "article-url", "/news/activities/")["article"]
-    pages["article"] = (f"article {article}", article)
+    pages["article"] = ("article (1st in /news/activities/)", article)
     order = ["home", "listing", "article", "documents"]
     wanted = [page for page in order if page in args.pages.split(",")]
     modes = [mode for mode in ("cached", "rendered") if mode in args.modes.split(",")]
     log(f"article: {article}")
 
     log("counting queries per page")
-    queries = probe(env, "queries", *(pages[page][1] for page in wanted))
+    queries = probe(env, "queries", "--trace", *(pages[page][1] for page in wanted))
     for path, counts in queries.items():
         log(f"  {path}: {counts['rendered']} rendered, {counts['cached_hit']} on a cache hit")
 
     lua = tmp / "report.lua"
     lua.write_text(WRK_LUA)
-    measurements: list[Measurement] = []
 
-    # The bare-Django ceiling first, then stopped so that it cannot disturb the rest.
+    # Both servers stay up; an idle sync worker costs nothing measurable.
     bare_env = {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
     bare = start_gunicorn(
         "bare", "bare_django:application", bare_env, args.workers, tmp, ["--chdir", str(BENCH_DIR)]
     )
-    log(f"bare Django on port {bare.port}")
-    bare_target = Target("bare", "bare Django 20 KB", "/", "bare", "bare")
-    measurements.append(measure(bare, bare_target, args, lua))
-    bare.stop()
-    _SERVERS.remove(bare)
-
     server = start_gunicorn("thesaban", "thesaban.wsgi", env, args.workers, tmp)
-    log(f"thesaban on port {server.port} (workers {server.workers})")
-    memory_cold = worker_memory(server)
-    targets = []
+    memory_cold = worker_memory(server)  # the app is loaded, no request served yet
+    log(f"bare Django on port {bare.port}, thesaban on port {server.port}")
+    servers = {"bare": bare, "thesaban": server}
+
+    targets = [Target("bare", "bare Django 20 KB", "/", "bare", "bare")]
     for mode in modes:
         for page in wanted:
             label, path = pages[page]
             targets.append(Target(page, label, path, mode, "thesaban"))
     if not args.no_static:
         css = hashed_static_url(tmp / "static", "css/site.css")
-        targets.append(Target("static", f"static {css}", css, "static", "thesaban"))
-    # Warm every URL up in every worker before the first measurement.
+        targets.append(Target("static", "static css/site.css (hashed)", css, "static", "thesaban"))
     for target in targets:
-        for _ in range(2 * args.workers):
-            http_get(server.port, target.path, target.cookie)
-    for target in targets:
-        measurements.append(measure(server, target, args, lua))
+        check_mode(servers[target.server], target)
+        # Warm up: with several workers, each should have served the URL a few times.
+        for _ in range(WARM_UP_REQUESTS):
+            http_get(servers[target.server].port, target.path, target.cookie)
+    measurements = [Measurement(target) for target in targets]
+    for number in range(1, args.runs + 1):
+        measure_round(servers, measurements, number, args, lua)
     memory_after = worker_memory(server)
-    server.stop()
+    stop_all_servers()
 
     results = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -633,6 +631,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
             "database": "SQLite (temp dir)",
         },
         "measurements": [m.summary() for m in measurements],
+        "article_url": urllib.parse.unquote(article),
         "queries": queries,
         "memory": {"cold": memory_cold, "after_load": memory_after},
         "reference": {"source": "/work/shared/reference/performance-anchors.md", **REFERENCE},

@@ -64,7 +64,7 @@ UPSTREAM = {
     ),
     r"^\[button\] Search$": "hard-coded in wagtailadmin/shared/header.html and home.html",
     r"^(Port|Site name|Root page|\[title\] .*'Port'.*)$": "sites listing column without a label",
-    r"None$": "model_name missing from the page search results header",
+    r"None$": "None printed by Wagtail: page search header, hidden side panel counter",
     r"^True$": "boolean column without a display value",
     r"^(.* \| )?(Can (add|change|delete|view) .*|Publish any page|Unlock any page|Delete pages with"
     r" children|Lock/unlock pages you've locked)$": "permission names stored in English by Django",

@@ -30,11 +30,9 @@ ALLOWED_WORDS = {
 }
 # fmt: on
 # English no catalogue can translate, see docs/decisions/0003-admin-thai-translations.md:
-# "Actions" is hard-coded in wagtailadmin/shared/headers/_actions.html (an aria-label) and
-# "None" is the text of a hidden counter in the status side panel button.
-UPSTREAM_PARTS = {"Actions", "None"}
-# Records Wagtail's own migrations create with English names (data, not interface text).
-WAGTAIL_DATA = ("Moderators approval", "Root")
+# "None" is the text of a hidden counter in the status side panel button. ("Actions", hard-coded
+# in Wagtail's _actions.html, is overridden in thesaban/templates/wagtailadmin/.)
+UPSTREAM_PARTS = {"None"}
 SEEN_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
 HIDDEN_TAGS = {"script", "style", "svg", "noscript"}
 IGNORED = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+|/[\w\-./?=&%#]+|\b[\w-]+\.pdf\b")
@@ -73,8 +71,6 @@ def english_left(parts: list[str]) -> list[str]:
     left = []
     for part in parts:
         text = IGNORED.sub(" ", part)
-        for name in WAGTAIL_DATA:
-            text = text.replace(name, " ")
         words = WORD.findall(text)
         if part not in UPSTREAM_PARTS and any(w.lower() not in ALLOWED_WORDS for w in words):
             left.append(part)

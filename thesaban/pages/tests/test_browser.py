@@ -95,19 +95,23 @@ def site_url(
             _restore_database(snapshot)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser(site_url, chromium_executable) -> Iterator[Browser]:
-    # Depending on `site_url` makes the browser close before the database is restored.
-    # Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM
-    # calls (here: each test's transaction) inside one unless told it is safe, which it is:
-    # the ORM and the browser never run at the same time in this thread.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(chromium_executable), args=CHROMIUM_ARGS
-            )
+    # One Playwright per test, started after pytest-django has opened the test's transaction
+    # and stopped before it is rolled back. While Playwright's sync API is running it leaves an
+    # event loop set in this thread, and under a loop Django gives this thread a different
+    # database connection (asgiref's Local becomes context-local). For the in-memory SQLite
+    # test database that second connection's transaction locks the tables the server thread
+    # writes to ("database table is locked"). So no ORM call may happen while a browser is
+    # open; DJANGO_ALLOW_ASYNC_UNSAFE is deliberately not set, so that such a call fails with
+    # a clear SynchronousOnlyOperation instead of a confusing lock error.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_executable), args=CHROMIUM_ARGS
+        )
+        try:
             yield browser
+        finally:
             browser.close()
 
 
