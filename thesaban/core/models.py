@@ -5,6 +5,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 
+from .page_cache import remember
+
 
 class SiteImage(AbstractImage):
     """An image whose alternative text is required (WCAG 2.1 SC 1.1.1).
@@ -105,3 +107,9 @@ class MunicipalitySettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("ข้อมูลหน่วยงาน")
+
+    @classmethod
+    def for_site(cls, site):
+        # Every public page shows these details: read them once per publication, not per view.
+        parent = super()
+        return remember(f"settings:{cls._meta.label}:{site.pk}", lambda: parent.for_site(site))

@@ -8,10 +8,15 @@ once, not after a timeout. Staff (anyone with a session cookie) always get a fre
 """
 
 import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+
+T = TypeVar("T")
+_MISSING = object()
 
 CACHEABLE_QUERY_PARAMETERS = frozenset({"page", "year", "kind"})
 UNCACHED_PATH_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/static/", "/media/")
@@ -23,6 +28,19 @@ def page_cache():
 
 def clear_page_cache() -> None:
     page_cache().clear()
+
+
+def remember(key: str, compute: Callable[[], T]) -> T:
+    """Compute a value every page needs (the menu, contact details) once per publication.
+
+    Kept in the "pages" cache, so whatever clears the page cache clears these too.
+    """
+    cache = page_cache()
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
 
 
 def _cache_key(request: HttpRequest) -> str:

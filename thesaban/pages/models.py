@@ -16,8 +16,10 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from thesaban.core.blocks import BodyBlock, LinkBlock
+from thesaban.core.page_cache import remember
 from thesaban.core.slugs import ThaiSlugMixin
 from thesaban.core.thai_dates import current_fiscal_year, fiscal_year_of
 
@@ -25,7 +27,10 @@ LISTING_PAGE_SIZE = 20
 
 
 class SitePage(ThaiSlugMixin, Page):
-    """Abstract base for every Thesaban page type: the Thai slug policy and nothing else."""
+    """Abstract base for every Thesaban page type: the Thai slug policy and attached files."""
+
+    def attachment_list(self):
+        return self.attachments.select_related("document")
 
     class Meta:
         abstract = True
@@ -119,7 +124,7 @@ class HomePage(SitePage):
             index = indexes.get(kind)
             if index is None:
                 continue
-            items = list(index.news_items().select_related("listing_image")[: self.HOME_NEWS_COUNT])
+            items = list(index.news_items()[: self.HOME_NEWS_COUNT])
             sections.append({"index": index, "items": items})
         return sections
 
@@ -128,13 +133,45 @@ class HomePage(SitePage):
             VideoPage.objects.live()
             .descendant_of(self)
             .select_related("poster")
+            .prefetch_related("poster__renditions")
             .order_by("-date", "-pk")[:3]
         )
 
+    def route(self, request, path_components):
+        """Find the page for a URL in one lookup instead of one per path segment.
+
+        Wagtail walks the tree a segment at a time (two queries each); every Thesaban page
+        routes the default way, so the page whose url_path matches is the answer. Anything
+        else (a missing page, a future page type with its own routing) takes Wagtail's path.
+        """
+        if path_components:
+            page = Page.objects.filter(
+                slug=path_components[-1],
+                depth=self.depth + len(path_components),
+                url_path=f"{self.url_path}{'/'.join(path_components)}/",
+            ).first()
+            page_class = page.specific_class if page is not None else None
+            if page_class is not None and page.live and page_class.route is Page.route:
+                return RouteResult(page.specific)
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["news_sections"] = self.news_sections()
-        context["latest_videos"] = self.latest_videos()
+        # Published news and videos change only on publication, which clears this cache.
+        context.update(
+            remember(
+                f"home:{self.pk}:news",
+                lambda: {
+                    "news_sections": self.news_sections(),
+                    "latest_videos": list(self.latest_videos()),
+                },
+            )
+        )
+        # Keyed by the executive chosen, so a preview of a draft shows its own choice.
+        context["executive"] = remember(
+            f"home:{self.pk}:executive:{self.executive_id}",
+            lambda: Person.objects.with_photos().filter(pk=self.executive_id).first(),
+        )
         return context
 
 
@@ -245,7 +282,12 @@ class NewsIndexPage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["items"] = _paginate(request, self.news_items().select_related("listing_image"))
+        context["items"] = _paginate(
+            request,
+            self.news_items()
+            .select_related("listing_image")
+            .prefetch_related("listing_image__renditions"),
+        )
         return context
 
 
@@ -373,7 +415,12 @@ class VideoIndexPage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        videos = VideoPage.objects.live().child_of(self).select_related("poster")
+        videos = (
+            VideoPage.objects.live()
+            .child_of(self)
+            .select_related("poster")
+            .prefetch_related("poster__renditions")
+        )
         context["items"] = _paginate(request, videos.order_by("-date", "-pk"))
         return context
 
@@ -451,6 +498,10 @@ class PersonQuerySet(models.QuerySet):
     def civil_service(self):
         return self.filter(group__in=CIVIL_SERVICE_GROUPS)
 
+    def with_photos(self):
+        # Each card shows a photo rendition: fetch them all at once, not one query per card.
+        return self.select_related("photo", "division").prefetch_related("photo__renditions")
+
 
 class Person(index.Indexed, models.Model):
     """Somebody shown on the personnel pages: name, position, photo and contact (OIT O2)."""
@@ -523,7 +574,7 @@ class PersonIndexPage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["people"] = Person.objects.in_group(self.group).select_related("photo", "division")
+        context["people"] = Person.objects.in_group(self.group).with_photos()
         return context
 
 
@@ -551,7 +602,7 @@ class OrgChartPage(SitePage):
         people = list(
             Person.objects.exclude(
                 group__in=(PersonGroup.STAFF, PersonGroup.COMMUNITY)
-            ).select_related("photo", "division")
+            ).with_photos()
         )
 
         def branch(group: str) -> dict:
@@ -581,7 +632,12 @@ class PlaceIndexPage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        places = PlacePage.objects.live().child_of(self).select_related("photo")
+        places = (
+            PlacePage.objects.live()
+            .child_of(self)
+            .select_related("photo")
+            .prefetch_related("photo__renditions")
+        )
         context["items"] = _paginate(request, places)
         return context
 

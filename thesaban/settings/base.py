@@ -155,6 +155,11 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pages",
         },
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "renditions",
+        },
     }
 else:
     CACHES = {
@@ -166,6 +171,14 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache" / "pages"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        # Wagtail writes a rendition to its cache on every {% image %}; a file cache would
+        # write (and list its directory) each time. A rendition never changes, so each
+        # process may keep its own.
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "renditions",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
         },
     }
 

@@ -6,7 +6,7 @@ from wagtail.models import Page
 
 from thesaban.core.models import MunicipalitySettings
 from thesaban.core.page_cache import clear_page_cache
-from thesaban.pages.models import NewsPage
+from thesaban.pages.models import NewsIndexPage, NewsPage
 from thesaban.pages.services import ensure_site_structure
 
 
@@ -68,3 +68,32 @@ class PageCacheTests(TestCase):
         response = self.client.get("/news/press/nothing/")
         self.assertEqual(response.status_code, 404)
         self.assertFalse(response.has_header("X-Cache"))
+
+    def test_menu_shows_a_newly_published_item_at_once(self):
+        """The cached navigation is dropped on publication like the pages themselves."""
+        self.client.get("/")
+        section = Page.objects.get(url_path="/home/news/")
+        draft = NewsIndexPage(title="ข่าวใหม่ล่าสุด", slug="latest", show_in_menus=True, live=False)
+        section.add_child(instance=draft)
+        self.assertNotContains(self.client.get("/"), 'href="/news/latest/"')
+        draft.save_revision().publish()
+        response = self.client.get("/")
+        self.assertContains(response, 'href="/news/latest/"')
+
+    def test_renaming_a_category_changes_menu_and_breadcrumbs_at_once(self):
+        self.client.get("/news/press/")
+        section = Page.objects.get(url_path="/home/news/").specific
+        section.title = "ข่าวและประกาศ"
+        section.save_revision().publish()
+        response = self.client.get("/news/press/")
+        self.assertContains(response, '<a href="/news/">ข่าวและประกาศ</a>', count=2)
+
+    def test_a_rendered_page_needs_few_queries(self):
+        """With the navigation and contact details cached, an article costs a handful of queries."""
+        self.client.get(self.news.url)
+        clear_page_cache()
+        self.client.get(self.news.url)  # fills the navigation and settings caches again
+        self.client.cookies["sessionid"] = "not-a-session"  # bypasses the page cache
+        with self.assertNumQueries(8):
+            response = self.client.get(self.news.url)
+        self.assertContains(response, "ข่าวเดิม")
