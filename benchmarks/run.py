@@ -16,6 +16,7 @@ import http.client
 import json
 import os
 import platform
+import resource
 import secrets
 import shutil
 import signal
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +84,13 @@ def cpu_ticks(pid: int) -> int:
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])  # fields 14 and 15 of proc(5)
+
+
+def system_busy_ticks() -> int:
+    """Clock ticks all CPUs spent busy (not idle, not waiting for I/O) since boot."""
+    with open("/proc/stat") as stat:
+        values = [int(value) for value in stat.readline().split()[1:]]
+    return sum(values[:8]) - values[3] - values[4]  # user … steal, minus idle and iowait
 
 
 def children(pid: int) -> list[int]:
@@ -313,6 +322,7 @@ class Measurement:
             "p50_ms": self.median("p50_ms"),
             "p99_ms": self.median("p99_ms"),
             "cpu_ms_per_request": self.median("cpu_ms"),
+            "other_cores": self.median("other_cores"),
             "errors": sum(run["errors"] for run in self.runs),
             "non_2xx": sum(run["non_2xx"] for run in self.runs),
             "requests": sum(run["requests"] for run in self.runs),
@@ -341,11 +351,21 @@ def run_wrk(server: Server, target: Target, args, lua: Path) -> dict:
         command += ["-H", f"Cookie: {target.cookie}"]
     command.append(url)
     workers_before = set(server.workers)
+    usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy_before, started = system_busy_ticks(), time.monotonic()
     ticks_before = server.ticks()
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=args.duration + 60, check=False
     )
     ticks_after = server.ticks()  # right away: the tail wrk abandons is not counted
+    busy_after, elapsed = system_busy_ticks(), time.monotonic() - started
+    usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_seconds = (usage_after.ru_utime + usage_after.ru_stime) - (
+        usage_before.ru_utime + usage_before.ru_stime
+    )
+    server_seconds = (ticks_after - ticks_before) / CLK_TCK
+    # Whatever else ran on the machine meanwhile (other people's tests, browsers…), in cores.
+    other_cores = ((busy_after - busy_before) / CLK_TCK - server_seconds - wrk_seconds) / elapsed
     if result.returncode != 0:
         raise RuntimeError(f"wrk failed: {result.stderr}")
     line = next(x for x in result.stdout.splitlines() if x.startswith("WRK_JSON "))
@@ -365,15 +385,43 @@ def run_wrk(server: Server, target: Target, args, lua: Path) -> dict:
         "max_ms": data["max_us"] / 1000,
         "errors": errors,
         "non_2xx": data["status"],  # wrk counts responses with status > 399
-        "cpu_ms": (ticks_after - ticks_before) * 1000 / CLK_TCK / requests,
+        "cpu_ms": server_seconds * 1000 / requests,
+        "server_cores": server_seconds / elapsed,
+        "wrk_cores": wrk_seconds / elapsed,
+        "other_cores": max(other_cores, 0.0),
         "wrk_stdout": result.stdout,
     }
+
+
+def other_load(servers: dict, seconds: float = 3.0) -> float:
+    """Cores used by processes other than the benchmark's servers over a few seconds."""
+
+    def own() -> int:
+        return sum(server.ticks() for server in servers.values())
+
+    busy, own_before, started = system_busy_ticks(), own(), time.monotonic()
+    time.sleep(seconds)
+    others = system_busy_ticks() - busy - (own() - own_before)
+    return max(others / CLK_TCK / (time.monotonic() - started), 0.0)
+
+
+def wait_until_quiet(servers: dict, args) -> None:
+    """With --wait-quiet, wait (up to that many seconds) until the machine is nearly idle."""
+    if not args.wait_quiet:
+        return
+    deadline = time.monotonic() + args.wait_quiet
+    while (load := other_load(servers)) > args.quiet_threshold:
+        if time.monotonic() > deadline:
+            log(f"  machine still busy ({load:.2f} cores used by others); measuring anyway")
+            return
+        log(f"  waiting: other processes use {load:.2f} cores")
 
 
 def measure_round(servers: dict, measurements: list, number: int, args, lua: Path) -> None:
     """One wrk run of every target, in turn: noise on a shared machine spreads over all."""
     for measurement in measurements:
         target = measurement.target
+        wait_until_quiet(servers, args)
         run = run_wrk(servers[target.server], target, args, lua)
         if not args.keep_wrk_output:
             run.pop("wrk_stdout")
@@ -381,7 +429,8 @@ def measure_round(servers: dict, measurements: list, number: int, args, lua: Pat
         log(
             f"  round {number}  {target.key:9} {target.mode:8} {run['rps']:8.1f} req/s  "
             f"p99 {run['p99_ms']:7.1f} ms  CPU {run['cpu_ms']:6.2f} ms/req  "
-            f"errors {run['errors']} non-2xx {run['non_2xx']}"
+            f"errors {run['errors']} non-2xx {run['non_2xx']}  "
+            f"(other processes: {run['other_cores']:.2f} cores)"
         )
 
 
@@ -437,7 +486,8 @@ def verdict(ok: bool | None) -> str:
 
 def build_report(results: dict) -> str:
     rows = results["measurements"]
-    bare_rps = next(row["rps"] for row in rows if row["page"] == "bare")
+    bare = next(row for row in rows if row["page"] == "bare")
+    bare_rps, bare_cpu = bare["rps"], bare["cpu_ms_per_request"]
     queries = results["queries"]
     machine, run_settings = results["machine"], results["settings"]
     title = (
@@ -447,30 +497,31 @@ def build_report(results: dict) -> str:
         f"median of {run_settings['runs']} run(s), gunicorn -w {run_settings['workers']} sync."
     )
     header = (
-        "| Page | Mode | req/s | % of bare | p99 | CPU ms/req | queries "
-        "| errors / non-2xx | ref. CPU ms/req | CPU vs ref. |"
+        "| Page | Mode | req/s | % of bare req/s | % of bare by CPU | p99 | CPU ms/req | queries "
+        "| errors / non-2xx | ref. CPU ms/req | CPU vs ref. | others' load |"
     )
-    lines = [title, "", header, "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [title, "", header, "|---" * 12 + "|"]
     for row in rows:
         ref = REFERENCE.get(row["page"])
-        ref_cpu = ref[3] if ref else None
-        ratio = None
-        if ref_cpu and row["mode"] in ("rendered", "static"):
-            ratio = row["cpu_ms_per_request"] / ref_cpu
-        share = row["rps"] / bare_rps if row["page"] != "bare" else None
+        ref_cpu = ref[3] if ref and row["mode"] in ("rendered", "static") else None
+        ratio = row["cpu_ms_per_request"] / ref_cpu if ref_cpu else None
+        share = cpu_share = None
+        if row["page"] != "bare":
+            share = row["rps"] / bare_rps * 100
+            cpu_share = bare_cpu / row["cpu_ms_per_request"] * 100
         query_count = None
         if row["path"] in queries:
             key = "rendered" if row["mode"] == "rendered" else "cached_hit"
             query_count = queries[row["path"]][key]
         lines.append(
-            f"| {row['label']} | {row['mode']} | {fmt(row['rps'])} | "
-            f"{fmt(share * 100 if share is not None else None, 0, ' %')} | "
-            f"{fmt(row['p99_ms'], 1, ' ms')} | {fmt(row['cpu_ms_per_request'], 2)} | "
-            f"{fmt(query_count)} | {row['errors']} / {row['non_2xx']} | "
-            f"{fmt(ref_cpu if row['mode'] in ('rendered', 'static') else None)} | "
-            f"{fmt(ratio, 2, '×')} |"
+            f"| {row['label']} | {row['mode']} | {fmt(row['rps'])} | {fmt(share, 0, ' %')} | "
+            f"{fmt(cpu_share, 0, ' %')} | {fmt(row['p99_ms'], 1, ' ms')} | "
+            f"{fmt(row['cpu_ms_per_request'], 2)} | {fmt(query_count)} | "
+            f"{row['errors']} / {row['non_2xx']} | {fmt(ref_cpu)} | {fmt(ratio, 2, '×')} | "
+            f"{fmt(row.get('other_cores'), 2)} |"
         )
     memory = results["memory"]
+    others = [run["other_cores"] for row in rows for run in row["runs"]]
 
     def mib(processes: list[dict]) -> str:
         pairs = (f"{m['rss'] / 1024:.0f} / {m.get('private', 0) / 1024:.0f}" for m in processes)
@@ -481,6 +532,12 @@ def build_report(results: dict) -> str:
         (
             f"Worker memory (RSS / private, MiB): cold {mib(memory['cold'])}; after load "
             f"{mib(memory['after_load'])} (reference: 114 / 91 cold, 125–134 RSS after load)."
+        ),
+        "",
+        (
+            "Other processes on the machine used a median of "
+            f"{statistics.median(others):.2f} cores (max {max(others):.2f}) of "
+            f"{machine['cpus']} during the runs: the more, the lower req/s and the higher CPU ms."
         ),
         "",
         "| Target | Value | Verdict |",
@@ -506,21 +563,24 @@ def evaluate_targets(results: dict) -> list[dict]:
                     "met": value <= limit,
                 }
             )
+    page_of_path = {row["path"]: page for (page, _), row in rows.items()}
     for path, counts in results["queries"].items():
         checks.append(
             {
-                "target": f"{path} ≤ {TARGET_QUERIES} queries (rendered)",
+                "target": f"{page_of_path.get(path, path)} ≤ {TARGET_QUERIES} queries (rendered)",
                 "value": str(counts["rendered"]),
                 "met": counts["rendered"] <= TARGET_QUERIES,
             }
         )
+    bare_cpu = rows[("bare", "bare")]["cpu_ms_per_request"]
     for (page, mode), row in rows.items():
         if mode == "cached":
             share = row["rps"] / bare_rps
+            cpu_share = bare_cpu / row["cpu_ms_per_request"]
             checks.append(
                 {
                     "target": f"cached {page} ≥ {TARGET_CACHED_SHARE:.0%} of bare-Django req/s",
-                    "value": f"{share:.0%}",
+                    "value": f"{share:.1%} (by CPU/request: {cpu_share:.1%})",
                     "met": share >= TARGET_CACHED_SHARE,
                 }
             )
@@ -544,7 +604,27 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--modes", default="cached,rendered", help="page modes (both)")
     parser.add_argument("--no-static", action="store_true", help="skip the static file")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare-Django ceiling")
+    parser.add_argument(
+        "--wait-quiet",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="before each wrk run, wait up to SECONDS for other processes to go quiet (0: off)",
+    )
+    parser.add_argument(
+        "--quiet-threshold",
+        type=float,
+        default=0.3,
+        metavar="CORES",
+        help="CPU use by other processes counted as quiet (0.3 cores)",
+    )
     parser.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="JSON",
+        help="only rebuild the Markdown report from a saved results JSON (no measuring)",
+    )
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temp dir (debugging)")
     parser.add_argument("--keep-wrk-output", action="store_true", help="store wrk's own output")
     args = parser.parse_args()
@@ -629,6 +709,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
             "settings_module": env["DJANGO_SETTINGS_MODULE"],
             "cache": "file-based (no REDIS_URL)",
             "database": "SQLite (temp dir)",
+            "wait_quiet_s": args.wait_quiet,
         },
         "measurements": [m.summary() for m in measurements],
         "article_url": urllib.parse.unquote(article),
@@ -643,19 +724,30 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
 
 def main() -> int:
     args = parse_args()
+    if args.report:
+        results = json.loads(args.report.read_text())
+        results["targets"] = evaluate_targets(results)
+        report = build_report(results)
+        args.report.with_suffix(".md").write_text(report)
+        print(report)
+        return 0
 
     def on_signal(signum, frame):
         raise KeyboardInterrupt(f"signal {signum}")
 
-    signal.signal(signal.SIGTERM, on_signal)
+    # Ctrl-C, kill and a closed terminal all end in the cleanup below. SIGINT is set explicitly:
+    # a background job inherits it ignored, and then Python would not raise KeyboardInterrupt.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
     tmp = Path(tempfile.mkdtemp(prefix="thesaban-bench-"))
     try:
         results = run(args, tmp)
     except KeyboardInterrupt:
         log("interrupted")
         return 130
-    except Exception as error:  # report, then clean up below
-        log(f"failed: {error}")
+    except Exception:  # report, then clean up below
+        log("failed:")
+        traceback.print_exc()
         return 1
     finally:
         stop_all_servers()

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.management import call_command
@@ -126,13 +127,13 @@ def site_url(
 @pytest.fixture
 def browser(site_url, chromium_executable) -> Iterator[Browser]:
     # One Playwright per test, started after pytest-django has opened the test's transaction
-    # and stopped before it is rolled back. While Playwright's sync API is running it leaves an
-    # event loop set in this thread, and under a loop Django gives this thread a different
-    # database connection (asgiref's Local becomes context-local). For the in-memory SQLite
-    # test database that second connection's transaction locks the tables the server thread
-    # writes to ("database table is locked"). So no ORM call may happen while a browser is
-    # open; DJANGO_ALLOW_ASYNC_UNSAFE is deliberately not set, so that such a call fails with
-    # a clear SynchronousOnlyOperation instead of a confusing lock error.
+    # and stopped before it rolls it back. While Playwright's sync API runs, it leaves an event
+    # loop set in this thread, and under a loop Django hands this thread a different database
+    # connection (asgiref's Local turns context-local). A Playwright kept open across tests
+    # would therefore put each test's transaction on that second connection, whose lock on the
+    # in-memory SQLite database makes the server thread's writes fail ("database table is
+    # locked"). DJANGO_ALLOW_ASYNC_UNSAFE is deliberately not set: an ORM call made while a
+    # browser is open should fail at once with SynchronousOnlyOperation, not in that way.
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(chromium_executable), args=CHROMIUM_ARGS
@@ -243,16 +244,6 @@ def test_home_menu_links_work(page, site_url):
 # Keyboard -------------------------------------------------------------------------------------
 
 
-def _focused(page: Page) -> dict:
-    return page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            return {tag: el.tagName.toLowerCase(), id: el.id, text: el.textContent.trim(),
-                    cls: el.className};
-        }"""
-    )
-
-
 def test_skip_link_is_first_and_moves_focus_to_main(page, site_url):
     page.goto(f"{site_url}/")
     page.keyboard.press("Tab")
@@ -330,7 +321,7 @@ def test_screenshots_of_home(browser, site_url):
     ):
         with _new_page(browser, **options) as page:
             page.goto(f"{site_url}/")
-            page.evaluate("document.fonts.ready")
+            page.evaluate("document.fonts.ready.then(() => true)")
             if "menu-open" in name:
                 page.locator(".menu-toggle").tap()
                 _menu_item(page, "ข่าวสาร").locator(".submenu-toggle").tap()
@@ -385,8 +376,6 @@ def _describe(violations: list[dict]) -> str:
 
 
 def _axe_violations(page: Page) -> list[dict]:
-    from axe_playwright_python.sync_playwright import Axe
-
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
     return Axe().run(page, options=options).response["violations"]
 
