@@ -45,7 +45,7 @@ def remember(key: str, compute: Callable[[], T]) -> T:
 
 def _cache_key(request: HttpRequest) -> str:
     # Hashed: a Thai path is percent-encoded and easily longer than a cache key may be.
-    address = f"{request.get_host()}{request.get_full_path()}".encode()
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode()
     return f"page:{hashlib.sha256(address).hexdigest()}"
 
 

@@ -133,7 +133,6 @@ class HomePage(SitePage):
             VideoPage.objects.live()
             .descendant_of(self)
             .select_related("poster")
-            .prefetch_related("poster__renditions")
             .order_by("-date", "-pk")[:3]
         )
 
@@ -158,6 +157,8 @@ class HomePage(SitePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Published news and videos change only on publication, which clears this cache.
+        # No prefetched renditions in here: a cached empty list would make Wagtail generate
+        # the image again on every request; the rendition cache serves them instead.
         context.update(
             remember(
                 f"home:{self.pk}:news",
@@ -170,7 +171,7 @@ class HomePage(SitePage):
         # Keyed by the executive chosen, so a preview of a draft shows its own choice.
         context["executive"] = remember(
             f"home:{self.pk}:executive:{self.executive_id}",
-            lambda: Person.objects.with_photos().filter(pk=self.executive_id).first(),
+            lambda: Person.objects.select_related("photo").filter(pk=self.executive_id).first(),
         )
         return context
 

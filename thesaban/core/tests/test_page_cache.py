@@ -1,7 +1,7 @@
 """Anonymous pages come from the cache, and publishing or unpublishing shows at once."""
 
 from django.contrib.auth import get_user_model
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from wagtail.models import Page
 
 from thesaban.core.models import MunicipalitySettings
@@ -97,3 +97,33 @@ class PageCacheTests(TestCase):
         with self.assertNumQueries(8):
             response = self.client.get(self.news.url)
         self.assertContains(response, "ข่าวเดิม")
+
+    def test_rendering_home_again_does_not_regenerate_images(self):
+        """Cached home content must not carry stale renditions that make Wagtail redo images."""
+        from thesaban.pages.models import HomePage, VideoIndexPage, VideoPage
+        from thesaban.pages.tests.factories import PersonFactory, SiteImageFactory
+
+        poster, photo = SiteImageFactory(), SiteImageFactory()
+        for image in (poster, photo):
+            image.get_file_hash()  # as after an upload: no later save clears the caches
+        videos = VideoIndexPage.objects.get(url_path="/home/news/videos/")
+        video = VideoPage(title="วิดีทัศน์", video_url="https://v.example/1", poster=poster)
+        videos.add_child(instance=video)
+        home = HomePage.objects.get(pk=self.home.pk)
+        home.executive = PersonFactory(photo=photo)
+        home.save_revision().publish()
+        MunicipalitySettings.for_site(self.home.get_site())  # exists on a real site
+        self.client.cookies["sessionid"] = "not-a-session"
+        self.client.get("/")  # caches the home content, then creates the renditions
+        with self.assertNumQueries(5):
+            response = self.client.get("/")
+        self.assertContains(response, "วิดีทัศน์")
+
+    @override_settings(SECURE_SSL_REDIRECT=True)
+    def test_plain_http_is_redirected_even_when_the_page_is_cached(self):
+        """The cache answers before SecurityMiddleware, so it must not serve HTTPS pages to HTTP."""
+        self.assertEqual(self.client.get("/news/press/", secure=True).status_code, 200)
+        self.assertEqual(self.client.get("/news/press/", secure=True)["X-Cache"], "hit")
+        response = self.client.get("/news/press/")
+        self.assertEqual(response.status_code, 301)
+        self.assertTrue(response["Location"].startswith("https://"))
