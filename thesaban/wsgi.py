@@ -4,4 +4,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thesaban.settings.production")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from thesaban.core.page_cache import PageCacheWSGI  # noqa: E402 - needs Django set up
+
+application = PageCacheWSGI(django_application)

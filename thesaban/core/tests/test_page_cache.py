@@ -127,3 +127,52 @@ class PageCacheTests(TestCase):
         response = self.client.get("/news/press/")
         self.assertEqual(response.status_code, 301)
         self.assertTrue(response["Location"].startswith("https://"))
+
+
+class PageCacheWSGITests(TestCase):
+    """The production entry point answers cache hits without running Django at all."""
+
+    @classmethod
+    def setUpTestData(cls):
+        ensure_site_structure()
+
+    def setUp(self):
+        clear_page_cache()
+
+    def call(self, application, path: str, **environ_extra) -> tuple[str, dict, bytes]:
+        from wsgiref.util import setup_testing_defaults
+
+        environ = {"PATH_INFO": path, "HTTP_HOST": "testserver", **environ_extra}
+        setup_testing_defaults(environ)
+        captured = {}
+
+        def start_response(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, dict(headers)
+
+        body = b"".join(application(environ, start_response))
+        return captured["status"], captured["headers"], body
+
+    def test_hit_skips_django_and_matches_the_rendered_page(self):
+        from django.core.handlers.wsgi import WSGIHandler
+
+        from thesaban.core.page_cache import PageCacheWSGI
+
+        calls = []
+        django_handler = WSGIHandler()
+
+        def counting_django(environ, start_response):
+            calls.append(environ["PATH_INFO"])
+            return django_handler(environ, start_response)
+
+        application = PageCacheWSGI(counting_django)
+        status, headers, first = self.call(application, "/news/press/")
+        self.assertEqual((status, headers["X-Cache"]), ("200 OK", "miss"))
+        with self.assertNumQueries(0):
+            status, headers, second = self.call(application, "/news/press/")
+        self.assertEqual((status, headers["X-Cache"]), ("200 OK", "hit"))
+        self.assertEqual(second, first)
+        self.assertEqual(headers["Content-Type"], "text/html; charset=utf-8")
+        self.assertEqual(calls, ["/news/press/"])
+        # A visitor with a session (staff) still reaches Django.
+        self.call(application, "/news/press/", HTTP_COOKIE="sessionid=abc")
+        self.assertEqual(len(calls), 2)
