@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.handlers.wsgi import get_path_info
 from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
 
@@ -55,11 +56,13 @@ def _scheme(environ: dict) -> str:
     return environ.get("wsgi.url_scheme", "http")
 
 
-def _cache_key(environ: dict) -> str:
+def _cache_key(environ: dict, path_info: str) -> str:
+    # path_info as Django decodes it: a WSGI server hands over a Thai path as latin-1 text, and
+    # Django's request replaces it in the environ with the decoded one.
     host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
     address = (
         f"{_scheme(environ)}://{host}{environ.get('SCRIPT_NAME', '')}"
-        f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+        f"{path_info}?{environ.get('QUERY_STRING', '')}"
     )
     # Hashed: a Thai path is percent-encoded and easily longer than a cache key may be.
     return f"page:{hashlib.sha256(address.encode('utf-8', 'surrogateescape')).hexdigest()}"
@@ -95,7 +98,7 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _is_cacheable_request(request.META):
             return self.get_response(request)
-        key = _cache_key(request.META)
+        key = _cache_key(request.META, request.path_info)
         cached = page_cache().get(key)
         if cached is not None:
             content, headers = cached
@@ -132,7 +135,7 @@ class PageCacheWSGI:
 
     def __call__(self, environ, start_response):
         if _is_cacheable_request(environ):
-            cached = page_cache().get(_cache_key(environ))
+            cached = page_cache().get(_cache_key(environ, get_path_info(environ)))
             if cached is not None:
                 content, headers = cached
                 start_response("200 OK", [*headers, ("X-Cache", "hit")])

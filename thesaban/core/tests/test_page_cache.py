@@ -176,3 +176,28 @@ class PageCacheWSGITests(TestCase):
         # A visitor with a session (staff) still reaches Django.
         self.call(application, "/news/press/", HTTP_COOKIE="sessionid=abc")
         self.assertEqual(len(calls), 2)
+
+    def test_hit_on_a_thai_url(self):
+        """A WSGI server hands a Thai path over as latin-1 text; the hit must still be found."""
+        from django.core.handlers.wsgi import WSGIHandler
+
+        from thesaban.core.page_cache import PageCacheWSGI
+
+        index = Page.objects.get(url_path="/home/news/press/")
+        news = NewsPage(title="ข่าวประชาสัมพันธ์ ประจำเดือน", live=False)
+        index.add_child(instance=news)
+        news.save_revision().publish()
+        raw_path = "/news/press/ข่าวประชาสัมพันธ์-ประจำเดือน/".encode().decode("latin-1")
+        calls = []
+        django_handler = WSGIHandler()
+
+        def counting_django(environ, start_response):
+            calls.append(environ["PATH_INFO"])
+            return django_handler(environ, start_response)
+
+        application = PageCacheWSGI(counting_django)
+        status, headers, _body = self.call(application, raw_path)
+        self.assertEqual((status, headers["X-Cache"]), ("200 OK", "miss"))
+        status, headers, _body = self.call(application, raw_path)
+        self.assertEqual((status, headers["X-Cache"]), ("200 OK", "hit"))
+        self.assertEqual(len(calls), 1)
