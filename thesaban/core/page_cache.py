@@ -141,3 +141,27 @@ class PageCacheWSGI:
                 start_response("200 OK", [*headers, ("X-Cache", "hit")])
                 return [b"" if environ["REQUEST_METHOD"] == "HEAD" else content]
         return self.application(environ, start_response)
+
+
+class SiteCacheMiddleware:
+    """Finds the Wagtail site, and its home page, once per publication instead of per request.
+
+    Wagtail looks the site up (and then its root page) with two queries on every request;
+    `Site.find_for_request` uses `request._wagtail_site` when it is set. Must come after
+    CommonMiddleware, which validates the host.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from wagtail.models import Site
+
+        def find_site():
+            site = Site._find_for_request(request)
+            if site is not None:
+                site.root_page.specific  # noqa: B018 - kept with the site, saves a query
+            return site
+
+        request._wagtail_site = remember(f"site:{request.get_host()}", find_site)
+        return self.get_response(request)

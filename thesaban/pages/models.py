@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
@@ -31,6 +31,13 @@ class SitePage(ThaiSlugMixin, Page):
 
     def attachment_list(self):
         return self.attachments.select_related("document")
+
+    def get_view_restrictions(self):
+        # Wagtail asks the database on every view (two queries); most municipal sites have no
+        # private pages at all. Saving or deleting a restriction clears this cache.
+        if not remember("view-restrictions-exist", PageViewRestriction.objects.exists):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     class Meta:
         abstract = True

@@ -15,7 +15,7 @@ def _clear(**_kwargs) -> None:
 
 
 def register() -> None:
-    from wagtail.models import Page
+    from wagtail.models import Page, PageViewRestriction, Site
 
     from thesaban.core.models import MunicipalitySettings, SiteDocument, SiteImage
 
@@ -26,7 +26,7 @@ def register() -> None:
     post_delete.connect(_clear, sender=Page, dispatch_uid="thesaban-page-cache-page-delete")
     # Every deployment runs `migrate`: new templates must not be hidden behind cached pages.
     post_migrate.connect(_clear, dispatch_uid="thesaban-page-cache-migrate")
-    for model in (Person, SiteDocument, SiteImage, MunicipalitySettings):
+    for model in (Person, SiteDocument, SiteImage, MunicipalitySettings, Site, PageViewRestriction):
         post_save.connect(
             _clear, sender=model, dispatch_uid=f"thesaban-cache-save-{model.__name__}"
         )

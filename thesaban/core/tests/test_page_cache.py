@@ -94,9 +94,19 @@ class PageCacheTests(TestCase):
         clear_page_cache()
         self.client.get(self.news.url)  # fills the navigation and settings caches again
         self.client.cookies["sessionid"] = "not-a-session"  # bypasses the page cache
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(4):
             response = self.client.get(self.news.url)
         self.assertContains(response, "ข่าวเดิม")
+
+    def test_a_page_made_private_is_private_at_once(self):
+        """The "no private pages" shortcut must not outlive the first restriction."""
+        from wagtail.models import PageViewRestriction
+
+        self.assertEqual(self.client.get(self.news.url).status_code, 200)
+        PageViewRestriction.objects.create(page=self.index, restriction_type="login")
+        response = self.client.get(self.news.url)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("login", response["Location"])
 
     def test_rendering_home_again_does_not_regenerate_images(self):
         """Cached home content must not carry stale renditions that make Wagtail redo images."""
@@ -115,7 +125,7 @@ class PageCacheTests(TestCase):
         MunicipalitySettings.for_site(self.home.get_site())  # exists on a real site
         self.client.cookies["sessionid"] = "not-a-session"
         self.client.get("/")  # caches the home content, then creates the renditions
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(1):
             response = self.client.get("/")
         self.assertContains(response, "วิดีทัศน์")
 
