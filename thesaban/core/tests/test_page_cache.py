@@ -98,6 +98,16 @@ class PageCacheTests(TestCase):
             response = self.client.get(self.news.url)
         self.assertContains(response, "ข่าวเดิม")
 
+    def test_cached_menu_marks_the_page_being_read(self):
+        """The menu is rendered once per highlighted page, never with another page's mark."""
+        self.client.get("/news/press/")
+        html = self.client.get("/news/activities/").content.decode()
+        self.assertIn('<a href="/news/activities/" aria-current="page">', html)
+        self.assertNotIn('<a href="/news/press/" aria-current="page">', html)
+        article = self.client.get(self.news.url).content.decode()
+        self.assertNotIn('<a href="/news/press/" aria-current="page">', article)
+        self.assertIn('<li class="menu-item is-current">\n          <a href="/news/">', article)
+
     def test_a_page_made_private_is_private_at_once(self):
         """The "no private pages" shortcut must not outlive the first restriction."""
         from wagtail.models import PageViewRestriction

@@ -7,7 +7,9 @@ in the page cache, so that a page render costs no query for them until something
 from dataclasses import dataclass, field
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.encoding import iri_to_uri
+from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from thesaban.core.page_cache import remember
@@ -65,17 +67,31 @@ def navigation_index(request) -> NavigationIndex | None:
     return remember(f"navigation:{site.pk}", lambda: _build_index(site))
 
 
-@register.inclusion_tag("components/main_menu.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def main_menu(context):
-    index = navigation_index(context["request"])
+    """The rendered menu, kept per highlighted page: about a hundred links, rendered once."""
+    request = context["request"]
+    index = navigation_index(request)
+    if index is None:
+        return ""
     page = context.get("page")
-    current_path = getattr(page, "path", "")
-    return {
-        "home": index.home if index else None,
-        "sections": index.sections if index else [],
-        "current_pk": getattr(page, "pk", None),
-        "current_section_path": current_path[: Page.steplen * 3],
-    }
+    # Only pages in the index are marked in the menu; deeper pages share their section's menu.
+    current_pk = page.pk if page is not None and page.path in index.by_path else None
+    section_path = page.path[: Page.steplen * 3] if page is not None else ""
+
+    def render():
+        return render_to_string(
+            "components/main_menu.html",
+            {
+                "home": index.home,
+                "sections": index.sections,
+                "current_pk": current_pk,
+                "current_section_path": section_path,
+            },
+        )
+
+    site_pk = index.home.pk
+    return mark_safe(remember(f"menu:{site_pk}:{current_pk}:{section_path}", render))
 
 
 @register.inclusion_tag("components/breadcrumbs.html", takes_context=True)
