@@ -159,6 +159,21 @@ class PageCacheWSGITests(TestCase):
     def setUp(self):
         clear_page_cache()
 
+    def wrapped_django(self):
+        """The production wrapper around Django's handler, counting the calls that reach Django."""
+        from django.core.handlers.wsgi import WSGIHandler
+
+        from thesaban.core.page_cache import PageCacheWSGI
+
+        calls = []
+        django_handler = WSGIHandler()
+
+        def counting_django(environ, start_response):
+            calls.append(environ["PATH_INFO"])
+            return django_handler(environ, start_response)
+
+        return calls, PageCacheWSGI(counting_django)
+
     def call(self, application, path: str, **environ_extra) -> tuple[str, dict, bytes]:
         from wsgiref.util import setup_testing_defaults
 
@@ -173,18 +188,7 @@ class PageCacheWSGITests(TestCase):
         return captured["status"], captured["headers"], body
 
     def test_hit_skips_django_and_matches_the_rendered_page(self):
-        from django.core.handlers.wsgi import WSGIHandler
-
-        from thesaban.core.page_cache import PageCacheWSGI
-
-        calls = []
-        django_handler = WSGIHandler()
-
-        def counting_django(environ, start_response):
-            calls.append(environ["PATH_INFO"])
-            return django_handler(environ, start_response)
-
-        application = PageCacheWSGI(counting_django)
+        calls, application = self.wrapped_django()
         status, headers, first = self.call(application, "/news/press/")
         self.assertEqual((status, headers["X-Cache"]), ("200 OK", "miss"))
         with self.assertNumQueries(0):
@@ -199,23 +203,13 @@ class PageCacheWSGITests(TestCase):
 
     def test_hit_on_a_thai_url(self):
         """A WSGI server hands a Thai path over as latin-1 text; the hit must still be found."""
-        from django.core.handlers.wsgi import WSGIHandler
-
-        from thesaban.core.page_cache import PageCacheWSGI
 
         index = Page.objects.get(url_path="/home/news/press/")
         news = NewsPage(title="ข่าวประชาสัมพันธ์ ประจำเดือน", live=False)
         index.add_child(instance=news)
         news.save_revision().publish()
         raw_path = "/news/press/ข่าวประชาสัมพันธ์-ประจำเดือน/".encode().decode("latin-1")
-        calls = []
-        django_handler = WSGIHandler()
-
-        def counting_django(environ, start_response):
-            calls.append(environ["PATH_INFO"])
-            return django_handler(environ, start_response)
-
-        application = PageCacheWSGI(counting_django)
+        calls, application = self.wrapped_django()
         status, headers, _body = self.call(application, raw_path)
         self.assertEqual((status, headers["X-Cache"]), ("200 OK", "miss"))
         status, headers, _body = self.call(application, raw_path)
