@@ -5,11 +5,16 @@ from where it sits in the tree and its title, not from its class. See
 `information_architecture.py` for the map and `docs/architecture.md` for the reasoning.
 """
 
+import hashlib
+import json
+
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -134,6 +139,24 @@ class HomePage(SitePage):
             items = list(index.news_items()[: self.HOME_NEWS_COUNT])
             sections.append({"index": index, "items": items})
         return sections
+
+    def _links_html(self, stream) -> str:
+        # The links only change with the page itself (preview included): key by their data.
+        raw = json.dumps(list(stream.raw_data), sort_keys=True, default=str)
+        digest = hashlib.sha256(raw.encode()).hexdigest()
+        html = remember(
+            f"home:{self.pk}:links:{digest}",
+            lambda: render_to_string("components/link_items.html", {"links": stream}),
+        )
+        return mark_safe(html)  # rendered from our own template above
+
+    @property
+    def main_menu_html(self) -> str:
+        return self._links_html(self.main_menu)
+
+    @property
+    def network_links_html(self) -> str:
+        return self._links_html(self.network_links)
 
     def latest_videos(self):
         return (
