@@ -174,9 +174,16 @@ class PageCacheWSGITests(TestCase):
     def wrapped_django(self):
         """The production wrapper around Django's handler, counting the calls that reach Django."""
         from django.core.handlers.wsgi import WSGIHandler
+        from django.core.signals import request_finished, request_started
+        from django.db import close_old_connections
 
         from thesaban.core.page_cache import PageCacheWSGI
 
+        # As Django's test client does: closing connections per request would end the test's
+        # transaction (PostgreSQL).
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+            self.addCleanup(signal.connect, close_old_connections)
         calls = []
         django_handler = WSGIHandler()
 
