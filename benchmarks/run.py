@@ -254,10 +254,10 @@ def project_env(tmp: Path) -> dict:
     return env
 
 
-def manage(env: dict, *args: str) -> str:
-    started = time.monotonic()
+def run_python(env: dict, script: str, *args: str) -> str:
+    """Run a Python script of the repository in the benchmark environment; its stdout."""
     result = subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, script, *args],
         cwd=REPO_DIR,
         env=env,
         capture_output=True,
@@ -265,23 +265,20 @@ def manage(env: dict, *args: str) -> str:
         timeout=600,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    log(f"manage.py {' '.join(args)}: {time.monotonic() - started:.1f} s")
+        raise RuntimeError(f"{script} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
     return result.stdout
 
 
+def manage(env: dict, *args: str) -> str:
+    started = time.monotonic()
+    output = run_python(env, "manage.py", *args)
+    log(f"manage.py {' '.join(args)}: {time.monotonic() - started:.1f} s")
+    return output
+
+
 def probe(env: dict, *args: str) -> dict:
-    result = subprocess.run(
-        [sys.executable, str(BENCH_DIR / "django_probe.py"), *args],
-        cwd=REPO_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"django_probe.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    output = run_python(env, str(BENCH_DIR / "django_probe.py"), *args)
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def hashed_static_url(static_root: Path, name: str) -> str:
