@@ -26,7 +26,7 @@ from wagtail.url_routing import RouteResult
 from thesaban.core.blocks import BodyBlock, LinkBlock
 from thesaban.core.page_cache import remember
 from thesaban.core.slugs import ThaiSlugMixin
-from thesaban.core.thai_dates import current_fiscal_year, fiscal_year_of
+from thesaban.core.thai_dates import current_fiscal_year
 
 LISTING_PAGE_SIZE = 20
 
@@ -429,10 +429,6 @@ class DocumentPage(SitePage):
         if self.fiscal_year and not 2400 <= self.fiscal_year <= 2700:
             raise ValidationError({"fiscal_year": _("กรุณากรอกปีงบประมาณเป็นปีพุทธศักราช เช่น 2569")})
 
-    @property
-    def fiscal_year_matches_date(self) -> bool:
-        return fiscal_year_of(self.date) == self.fiscal_year
-
 
 # --- Videos --------------------------------------------------------------------------------
 class VideoIndexPage(SitePage):
@@ -522,12 +518,6 @@ CIVIL_SERVICE_GROUPS = (PersonGroup.DIVISION_HEAD, PersonGroup.STAFF)
 class PersonQuerySet(models.QuerySet):
     def in_group(self, group: str):
         return self.filter(group=group)
-
-    def political(self):
-        return self.filter(group__in=POLITICAL_GROUPS)
-
-    def civil_service(self):
-        return self.filter(group__in=CIVIL_SERVICE_GROUPS)
 
     def with_photos(self):
         # Each card shows a photo rendition: fetch them all at once, not one query per card.

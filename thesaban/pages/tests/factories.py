@@ -1,4 +1,3 @@
-import datetime
 import io
 
 import factory
@@ -49,7 +48,3 @@ class SiteImageFactory(factory.django.DjangoModelFactory):
     file = factory.LazyFunction(
         lambda: ImageFile(io.BytesIO(_sample_png(1, (64, 48))), name="test.png")
     )
-
-
-def a_date(year: int, month: int, day: int) -> datetime.date:
-    return datetime.date(year, month, day)
