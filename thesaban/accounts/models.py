@@ -1,3 +1,4 @@
+from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -6,9 +7,32 @@ class DivisionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def owning(self, page) -> "Division | None":
+        """The division that owns `page`: the one whose section is its nearest ancestor-or-self."""
+        # Wagtail's tree paths are 4 characters a level, so the ancestors' paths are prefixes.
+        prefixes = [page.path[: i * 4] for i in range(1, len(page.path) // 4 + 1)]
+        link = (
+            Division.sections.through.objects.filter(page__path__in=prefixes, division__in=self)
+            .select_related("division")
+            .order_by("-page__depth")
+            .first()
+        )
+        return link.division if link else None
+
+    def supervised_by(self, user):
+        return self.filter(supervisors__user=user)
+
+    def prepared_by(self, user):
+        return self.filter(preparers__user=user)
+
 
 class Division(models.Model):
-    """A division (กอง/สำนัก) of the municipality: it owns sections of the site and its staff."""
+    """A division (กอง/สำนัก) of the municipality: it owns sections of the site and its staff.
+
+    Each division has two groups of its own, created with it: its preparers and its
+    supervisors. Membership of those groups is how a person holds a role in a division, so the
+    IT administrator assigns it in Wagtail's own user screens.
+    """
 
     name = models.CharField(_("ชื่อส่วนราชการ"), max_length=200, unique=True)
     code = models.SlugField(
@@ -16,6 +40,31 @@ class Division(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
     is_active = models.BooleanField(_("ใช้งานอยู่"), default=True)
+    sections = models.ManyToManyField(
+        "wagtailcore.Page",
+        blank=True,
+        related_name="owning_divisions",
+        verbose_name=_("ส่วนของเว็บไซต์ที่รับผิดชอบ"),
+        help_text=_("หน้าที่ส่วนราชการนี้ดูแล รวมถึงหน้าย่อยทั้งหมดภายใต้หน้านั้น"),
+    )
+    preparers = models.OneToOneField(
+        Group,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="division_of_preparers",
+        verbose_name=_("กลุ่มผู้จัดทำข้อมูล"),
+    )
+    supervisors = models.OneToOneField(
+        Group,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="division_of_supervisors",
+        verbose_name=_("กลุ่มผู้บังคับบัญชา"),
+    )
 
     objects = DivisionQuerySet.as_manager()
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "thesaban.core",
     "thesaban.accounts",
     "thesaban.pages",
+    "thesaban.publishing",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",

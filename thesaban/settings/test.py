@@ -1,5 +1,7 @@
 """Tests: fast hashing, in-memory caches and mail, tasks run at once."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR
 
@@ -20,3 +22,6 @@ STORAGES = {
 }
 # WhiteNoise serves collected files in production; here Django's finders do.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
+    # One test database per run, so two runs against one server do not drop each other's.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_thesaban_{os.getpid()}"}  # noqa: F405

@@ -1,0 +1,6 @@
+"""Publishing: the three-step approval of the announcement (R3) and publication windows (R4).
+
+Owns the workflow tasks (division supervisor approval, web operator publication), the
+maker–checker rules, the finish action that publishes only after three distinct people, the
+emergency takedown, the publication record and the scheduler. Imports `accounts` and `core`.
+"""
