@@ -26,7 +26,7 @@ demo: install ## Install, load the demo municipality, start the worker and serve
 	$(MANAGE) load_demo
 	@echo "Serving http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/admin/). Ctrl-C stops the site and the worker."
 	@trap 'kill 0' EXIT INT TERM; \
-		$(MANAGE) db_worker & \
+		$(MANAGE) run_worker & \
 		$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install ## Run the whole test suite (DATABASE_URL selects PostgreSQL)

@@ -1,5 +1,8 @@
 """Accounts: staff, the divisions they belong to, and their roles.
 
 Owns `Division` (กอง/สำนัก) and the four roles of the announcement (preparer, supervisor, web
-operator, IT administrator) as Django groups. Imports nothing from the other Thesaban apps.
+operator, IT administrator) as Django groups. Also owns how staff sign in: the TOTP second
+factor (django-otp), lockout after failed sign-ins (django-axes), the password chosen at the
+first sign-in (`AccountSecurity`), the sign-in log, and the limits on Wagtail's user screens
+for the IT administrator. Imports nothing from the other Thesaban apps.
 """

@@ -1,8 +1,26 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users import apps as wagtail_users_apps
 
 
 class AccountsConfig(AppConfig):
     name = "thesaban.accounts"
     label = "accounts"
     verbose_name = _("บัญชีผู้ใช้และหน่วยงาน")
+    # Chosen for "thesaban.accounts" although this module holds a second AppConfig.
+    default = True
+
+    def ready(self) -> None:
+        from . import audit, signal_handlers  # noqa: F401
+
+        audit.register()
+
+
+class WagtailUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
+    """Wagtail's user screens with the IT administrator's limits (`views.users`).
+
+    Installed in place of "wagtail.users", as Wagtail documents for custom user views.
+    """
+
+    default = False
+    user_viewset = "thesaban.accounts.views.users.UserViewSet"

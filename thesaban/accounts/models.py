@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,3 +76,33 @@ class Division(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AccountSecurity(models.Model):
+    """What a staff account still owes before it may use the admin.
+
+    An account gets a row when someone else set its password through the admin (the IT
+    administrator creating it, or resetting it): a password another person has seen is only
+    good for signing in once. Accounts without a row (the demo's, `createsuperuser`) owe
+    nothing.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="account_security",
+        verbose_name=_("ผู้ใช้"),
+    )
+    must_change_password = models.BooleanField(
+        _("ต้องตั้งรหัสผ่านใหม่"),
+        default=False,
+        help_text=_("ผู้ใช้ต้องตั้งรหัสผ่านของตนเองก่อนใช้งานระบบหลังบ้าน"),
+    )
+
+    class Meta:
+        verbose_name = _("ความปลอดภัยของบัญชี")
+        verbose_name_plural = _("ความปลอดภัยของบัญชี")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,7 +1,8 @@
-"""The four roles of the announcement, as Django group names.
+"""The four roles of the announcement.
 
-Stored as groups so the IT administrator assigns them in Wagtail's own user screens. The
-three-step workflow (issue #3) narrows what each may do; this module only names them.
+Preparers and supervisors hold their role in a division: each division has its own two groups
+(`services.ensure_division_groups`). The web operator and the IT administrator are site-wide
+groups. All are Django groups, so the IT administrator assigns them in Wagtail's user screens.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -17,3 +18,5 @@ ROLES = {
     "web_operator": (WEB_OPERATOR, _("ตรวจทานและนำข้อมูลขึ้นเผยแพร่")),
     "it_administrator": (IT_ADMINISTRATOR, _("สร้างบัญชีผู้ใช้และกำหนดสิทธิ์")),
 }
+# Roles held per division rather than site-wide.
+DIVISION_ROLES = ("preparer", "supervisor")

@@ -369,6 +369,8 @@ def main():
     from django.test.utils import setup_test_environment, teardown_test_environment
     from django.utils import translation
 
+    from thesaban.accounts.testing import log_in
+
     show_urls = "--all-urls" in sys.argv
     setup_test_environment()
     runner = DiscoverRunner(verbosity=0)
@@ -380,7 +382,7 @@ def main():
             anonymous = Client()
             _, found_anon = crawl(anonymous, ["/admin/login/", "/admin/password_reset/"], 10)
             client = Client()
-            client.force_login(fixtures["user"])
+            log_in(client, fixtures["user"])
             seen, found = crawl(client, seed_urls(fixtures), limit=400)
             for key, urls in found_anon.items():
                 found[key] |= urls

@@ -9,7 +9,6 @@ import io
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -50,6 +49,28 @@ DIVISIONS = (
     ("กองการศึกษา", "education"),
     ("กองยุทธศาสตร์และงบประมาณ", "strategy"),
 )
+
+# Which division owns which part of the site (paths below the home page; the nearest wins).
+DIVISION_SECTIONS = {
+    "office": ("",),
+    "finance": (
+        "news/procurement",
+        "news/procurement-results",
+        "news/egp",
+        "news/egp-results",
+        "plans/procurement",
+        "plans/budget",
+        "reports/financial",
+        "reports/revenue-expenditure",
+        "reports/monthly-procurement",
+        "reports/annual-procurement",
+        "tax-guide",
+    ),
+    "strategy": ("plans", "reports/annual-performance", "reports/monitoring"),
+    "health": ("news/health-fund",),
+    "education": ("stories",),
+    "engineering": ("landmarks",),
+}
 
 # (username, role, password, division code, Thai full name). Demo-only passwords: the README
 # says so, and production never runs the demo loader.
@@ -329,22 +350,18 @@ def _ensure_people(divisions: dict[str, Division]) -> None:
         )
 
 
+def _ensure_division_sections(home: Page, divisions: dict[str, Division]) -> None:
+    for code, paths in DIVISION_SECTIONS.items():
+        url_paths = [home.url_path + (f"{path}/" if path else "") for path in paths]
+        divisions[code].sections.add(*Page.objects.filter(url_path__in=url_paths))
+
+
 def _ensure_accounts(home: Page, divisions: dict[str, Division]) -> list[tuple[str, str]]:
     """Create the demo accounts; return (username, password) of those created now."""
     groups = ensure_role_groups(root=home)
-    people = Permission.objects.filter(
-        content_type__app_label="pages", codename__in=("add_person", "change_person")
-    )
-    for key in ("preparer", "supervisor", "web_operator"):
-        groups[key].permissions.add(*people)
-    groups["web_operator"].permissions.add(
-        Permission.objects.get(
-            content_type__app_label="core", codename="change_municipalitysettings"
-        )
-    )
     user_model = get_user_model()
     created = []
-    for username, role, password, _division_code, full_name in DEMO_ACCOUNTS:
+    for username, role, password, division_code, full_name in DEMO_ACCOUNTS:
         if user_model.objects.filter(username=username).exists():
             continue
         first_name, last_name = full_name.split(" ", 1)
@@ -355,7 +372,11 @@ def _ensure_accounts(home: Page, divisions: dict[str, Division]) -> list[tuple[s
             last_name=last_name,
             email=f"{username}@example.go.th",
         )
-        user.groups.add(groups[role])
+        division = divisions[division_code]
+        user.groups.add(
+            {"preparer": division.preparers, "supervisor": division.supervisors}.get(role)
+            or groups[role]
+        )
         created.append((username, password))
     return created
 
@@ -425,4 +446,5 @@ def load_demo() -> list[tuple[str, str]]:
         )
         chart.save_revision().publish()
 
+    _ensure_division_sections(home, divisions)
     return _ensure_accounts(home, divisions)

@@ -4,6 +4,7 @@ Every environment variable Thesaban reads is read here, once, with its type and 
 The dev, test and production modules only change what differs.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -56,6 +57,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Seconds an anonymous page stays in the page cache; publishing clears it at once anyway.
 PAGE_CACHE_SECONDS = int(env_str("PAGE_CACHE_SECONDS", "600"))
+# Web operators, IT administrators and superusers must sign in with a TOTP code. Only the demo
+# turns this off (dev.py); production refuses to start without it.
+THESABAN_REQUIRE_TOTP = env_bool("THESABAN_REQUIRE_TOTP", True)
 
 # --- Applications ----------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -70,7 +74,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's user screens, limited for the IT administrator (accounts/views/users.py).
+    "thesaban.accounts.apps.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -81,6 +86,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -103,9 +111,17 @@ MIDDLEWARE = [
     "thesaban.core.page_cache.SiteCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Admin pages wait until the TOTP code and a first-login password change are done.
+    "thesaban.accounts.middleware.SignInStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # 410 with a Thai page for an item whose publication window has ended; before Wagtail's
+    # redirects so that a redirect set up for the old address still wins.
+    "thesaban.publishing.middleware.ExpiredPageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a lockout into its (Thai) 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "thesaban.urls"
@@ -199,6 +215,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# django-axes first: it refuses a locked-out account before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The name staff see for the account in their authenticator app.
+OTP_TOTP_ISSUER = "Thesaban"
+# Five wrong passwords or codes for one account from one address lock that pair for 15
+# minutes; wrong tries during the lockout do not extend it, so the page can say when it ends.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "thesaban.accounts.views.sign_in.locked_out"
 
 # --- Language and time -----------------------------------------------------------------
 LANGUAGE_CODE = "th"
@@ -241,6 +273,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# Only the workflow publishes, after checking three distinct people (thesaban.publishing).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "thesaban.publishing.workflow.publish_after_three_people"
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # --- Mail ------------------------------------------------------------------------------

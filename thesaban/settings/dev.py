@@ -7,6 +7,8 @@ DEBUG = env_bool("DEBUG", True)
 # A fixed, public key is fine here: dev settings never serve a real municipality.
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+# The demo prints its accounts' passwords for anyone to try: no TOTP unless asked for.
+THESABAN_REQUIRE_TOTP = env_bool("THESABAN_REQUIRE_TOTP", False)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

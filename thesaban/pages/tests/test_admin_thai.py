@@ -18,6 +18,7 @@ from django.test import TestCase, override_settings
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 
+from thesaban.accounts.testing import log_in
 from thesaban.pages.models import ContentPage, HomePage
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="thesaban-admin-thai-")
@@ -98,7 +99,7 @@ class AdminInThaiTests(TestCase):
         shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
 
     def setUp(self):
-        self.client.force_login(self.user)
+        log_in(self.client, self.user)
 
     def get_text(self, url: str) -> str:
         response = self.client.get(url)

@@ -1,170 +1,32 @@
 """The public site in a real Chromium: menus, keyboard use, small screens and axe-core.
 
-The demo municipality is loaded once for the whole module (it takes ~20 s) and served by a
-real HTTP server, so CSS, fonts and JavaScript take part as they do for a visitor. Tests
-only read, so they can share it.
+The demo municipality is loaded once for the whole module (it takes ~20 s; the fixtures are in
+thesaban/browser_testing.py) and served by a real HTTP server, so CSS, fonts and JavaScript
+take part as they do for a visitor. Tests only read, so they can share it.
 
 Without /usr/bin/chromium these tests skip, unless THESABAN_REQUIRE_BROWSER=1 (as in CI),
 where a missing browser is an error rather than a silent pass.
 """
 
-import json
-import os
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from urllib.parse import unquote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import caches
-from django.core.management import call_command
-from django.db import connection
-from django.test.utils import override_settings
-from playwright.sync_api import Browser, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page, expect
 
-from thesaban.core.page_cache import clear_page_cache
+from thesaban.browser_testing import DESKTOP, MOBILE, SCREENSHOT_DIR, new_page
 from thesaban.pages import information_architecture as ia
-from thesaban.pages.demo import load_demo
 
 # `django_db` makes pytest-django create the test database even when only this module runs;
 # each test's transaction is rolled back, while the module's demo data stays (see `site_url`).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-SCREENSHOT_DIR = Path("/tmp/thesaban-screens")
-DESKTOP = {"width": 1280, "height": 800}
-MOBILE = {"width": 360, "height": 740}
 MAIN_MENU = 'nav[aria-label="เมนูหลัก"]'
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-@pytest.fixture(scope="module")
-def chromium_executable() -> Path:
-    """The one place that decides whether a missing browser skips or fails."""
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
-        if os.environ.get("THESABAN_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"THESABAN_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-        pytest.skip(reason)
-    return CHROMIUM
-
-
-def _snapshot_database() -> str:
-    """Everything in the test database (what the migrations made), as Django serializes it
-    for `serialized_rollback`, with content types moved to the front.
-
-    Wagtail's Page and Task look up their content type in `__init__` when they have no id, as
-    multi-table children do while they are deserialized; unless the content types are back by
-    then, that inserts a second row for the same model, which clashes with the restored one or
-    leaves Django's content type cache pointing an id at the wrong model.
-    """
-    objects = json.loads(connection.creation.serialize_db_to_string())
-    objects.sort(key=lambda obj: obj["model"] != "contenttypes.contenttype")
-    return json.dumps(objects)
-
-
-def _restore_database(snapshot: str) -> None:
-    # The demo data was committed, so rolling back cannot remove it: empty every table and put
-    # back what the migrations had created, as Django's serialized_rollback does. Sequences
-    # must go on from where they are: the restored rows keep their ids, and a sequence reset
-    # to 1 would hand those ids out again (PostgreSQL: duplicate key).
-    call_command(
-        "flush",
-        interactive=False,
-        verbosity=0,
-        reset_sequences=False,
-        inhibit_post_migrate=True,
-    )
-    ContentType.objects.clear_cache()
-    connection.creation.deserialize_db_from_string(snapshot)
-    ContentType.objects.clear_cache()
-    # Wagtail keeps the site's root paths in the default cache; the page cache holds pages.
-    caches["default"].clear()
-    clear_page_cache()
-
-
-@pytest.fixture(scope="module")
-def site_url(
-    chromium_executable, django_db_setup, django_db_blocker, tmp_path_factory
-) -> Iterator[str]:
-    """The demo site behind a live HTTP server, for this module only.
-
-    pytest-django's `live_server` fixture would empty the database after every test (it is
-    transactional), so the demo would have to be loaded again each time; its `LiveServer`
-    (the same server, static and media files included) is started here instead.
-    """
-    media_root = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media_root)):
-        snapshot = _snapshot_database()
-        try:
-            load_demo()
-            clear_page_cache()
-            server = LiveServer("localhost")
-            try:
-                yield server.url
-            finally:
-                server.stop()
-        finally:
-            _restore_database(snapshot)
-
-
-@pytest.fixture
-def browser(site_url, chromium_executable) -> Iterator[Browser]:
-    # One Playwright per test, started after pytest-django has opened the test's transaction
-    # and stopped before it rolls it back. While Playwright's sync API runs, it leaves an event
-    # loop set in this thread, and under a loop Django hands this thread a different database
-    # connection (asgiref's Local turns context-local). A Playwright kept open across tests
-    # would therefore put each test's transaction on that second connection, whose lock on the
-    # in-memory SQLite database makes the server thread's writes fail ("database table is
-    # locked"). DJANGO_ALLOW_ASYNC_UNSAFE is deliberately not set: an ORM call made while a
-    # browser is open should fail at once with SynchronousOnlyOperation, not in that way.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium_executable), args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@contextmanager
-def _new_page(browser: Browser, **context_options) -> Iterator[Page]:
-    # A fresh context per test: no focus, cookies or open menus carried over.
-    context = browser.new_context(locale="th-TH", **context_options)
-    try:
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def page(browser) -> Iterator[Page]:
-    with _new_page(browser, viewport=DESKTOP) as page:
-        yield page
-
-
-@pytest.fixture
-def mobile_page(browser) -> Iterator[Page]:
-    with _new_page(browser, viewport=MOBILE, is_mobile=True, has_touch=True) as page:
-        yield page
 
 
 def _menu_item(page: Page, title: str):
@@ -319,7 +181,7 @@ def test_screenshots_of_home(browser, site_url):
         ("home-mobile-360.png", mobile, True),
         ("home-mobile-360-menu-open.png", mobile, False),
     ):
-        with _new_page(browser, **options) as page:
+        with new_page(browser, **options) as page:
             page.goto(f"{site_url}/")
             page.evaluate("document.fonts.ready.then(() => true)")
             if "menu-open" in name:

@@ -1,0 +1,47 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.models import Page
+
+from thesaban.accounts.services import ensure_role_groups
+
+PASSWORD = "รหัสผ่าน-ทดสอบ-2569"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.go.th")
+    first_name = "สมหญิง"
+    last_name = "ทดสอบระบบ"
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def groups(self, create: bool, extracted, **_kwargs) -> None:
+        if create and extracted:
+            self.groups.add(*extracted)
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "โทรศัพท์"
+    confirmed = True
+
+
+def role_groups() -> dict[str, Group]:
+    """The site-wide role groups with their real rights, as the demo and setup create them."""
+    return ensure_role_groups(root=Page.get_first_root_node())
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the person's authenticator app shows now."""
+    device.refresh_from_db()
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"

@@ -1,0 +1,177 @@
+"""The IT administrator manages staff accounts in Wagtail's own (Thai) user screens."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import TestCase
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.models import Page
+
+from thesaban.accounts import roles, services
+from thesaban.accounts.models import Division
+from thesaban.accounts.testing import log_in
+
+from .factories import PASSWORD, TOTPDeviceFactory, UserFactory, role_groups
+
+NEW_USER = {
+    "username": "somying",
+    "email": "somying@example.go.th",
+    "first_name": "สมหญิง",
+    "last_name": "ใจงาม",
+    "password1": "รหัสชั่วคราว-2569",
+    "password2": "รหัสชั่วคราว-2569",
+}
+
+
+class ITAdministratorTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.root = Page.get_first_root_node()
+        cls.page = cls.root.add_child(instance=Page(title="เกี่ยวกับเทศบาล", slug="about"))
+        cls.groups = role_groups()
+        cls.finance = Division.objects.create(name="กองคลัง", code="finance")
+        cls.finance.sections.add(cls.page)
+        cls.finance.refresh_from_db()
+        cls.itadmin = UserFactory(username="itadmin", groups=[cls.groups["it_administrator"]])
+        cls.superuser = UserFactory(username="root", is_superuser=True)
+        cls.operator = UserFactory(username="operator", groups=[cls.groups["web_operator"]])
+
+    def setUp(self):
+        log_in(self.client, self.itadmin)
+
+    def create_user(self, **extra):
+        return self.client.post(reverse("wagtailusers_users:add"), {**NEW_USER, **extra})
+
+    def test_creates_an_account_with_a_role_and_a_division_group(self):
+        form = self.client.get(reverse("wagtailusers_users:add"))
+        self.assertContains(form, self.finance.preparers.name)
+        response = self.create_user(
+            groups=[self.groups["web_operator"].pk, self.finance.preparers.pk]
+        )
+        self.assertRedirects(response, reverse("wagtailusers_users:index"))
+        user = get_user_model().objects.get(username="somying")
+        self.assertEqual(
+            set(user.groups.all()), {self.groups["web_operator"], self.finance.preparers}
+        )
+
+    def test_a_new_account_must_choose_its_own_password_at_first_sign_in(self):
+        self.create_user(groups=[self.finance.preparers.pk])
+        user = get_user_model().objects.get(username="somying")
+        self.assertTrue(services.must_change_password(user))
+        self.client.logout()
+        self.client.post(
+            "/admin/login/", {"username": "somying", "password": NEW_USER["password1"]}
+        )
+        self.assertRedirects(
+            self.client.get("/admin/"),
+            "/admin/login/new-password/?next=%2Fadmin%2F",
+            fetch_redirect_response=False,
+        )
+
+    def test_resetting_someone_elses_password_makes_them_choose_a_new_one(self):
+        url = reverse("wagtailusers_users:edit", args=[self.operator.pk])
+        data = {
+            **NEW_USER,
+            "username": "operator",
+            "is_active": "on",
+            "groups": [self.groups["web_operator"].pk],
+        }
+        self.assertRedirects(self.client.post(url, data), reverse("wagtailusers_users:index"))
+        self.assertTrue(services.must_change_password(self.operator))
+
+    def test_cannot_make_anyone_a_superuser(self):
+        form = self.client.get(reverse("wagtailusers_users:add"))
+        self.assertNotContains(form, 'name="is_superuser"')
+        self.create_user(is_superuser="on")
+        self.assertFalse(get_user_model().objects.get(username="somying").is_superuser)
+
+        url = reverse("wagtailusers_users:edit", args=[self.operator.pk])
+        self.assertNotContains(self.client.get(url), 'name="is_superuser"')
+        data = {**NEW_USER, "username": "operator", "password1": "", "password2": ""}
+        self.client.post(url, {**data, "is_active": "on", "is_superuser": "on"})
+        self.operator.refresh_from_db()
+        self.assertFalse(self.operator.is_superuser)
+
+    def test_cannot_change_a_superuser(self):
+        """Whoever may reset a superuser's password can become one."""
+        url = reverse("wagtailusers_users:edit", args=[self.superuser.pk])
+        # Wagtail turns a refusal into a redirect to the dashboard with an error message.
+        self.assertRedirects(self.client.get(url), "/admin/")
+        listing = self.client.get(reverse("wagtailusers_users:index"))
+        self.assertContains(listing, "root")
+        self.assertNotContains(listing, url)
+
+    def test_cannot_give_themselves_a_role(self):
+        """Otherwise the IT administrator could make themselves a web operator and publish."""
+        url = reverse("wagtailusers_users:edit", args=[self.itadmin.pk])
+        self.assertNotContains(self.client.get(url), 'name="groups"')
+        data = {**NEW_USER, "username": "itadmin", "password1": "", "password2": ""}
+        self.client.post(url, {**data, "groups": [self.groups["web_operator"].pk]})
+        bulk = (
+            reverse("wagtail_bulk_action", args=["auth", "user", "assign_role"])
+            + f"?id={self.itadmin.pk}"
+        )
+        self.client.post(bulk, {"role": self.groups["web_operator"].pk})
+        self.assertEqual(
+            list(self.itadmin.groups.values_list("name", flat=True)), [roles.IT_ADMINISTRATOR]
+        )
+
+    def test_can_still_assign_roles_to_others_in_bulk(self):
+        bulk = (
+            reverse("wagtail_bulk_action", args=["auth", "user", "assign_role"])
+            + f"?id={self.operator.pk}"
+        )
+        self.client.post(bulk, {"role": self.finance.supervisors.pk})
+        self.assertIn(self.finance.supervisors, self.operator.groups.all())
+
+    def test_has_no_page_rights(self):
+        self.assertNotEqual(
+            self.client.get(reverse("wagtailadmin_pages:edit", args=[self.page.pk])).status_code,
+            200,
+        )
+        self.client.post(
+            reverse("wagtailadmin_pages:edit", args=[self.page.pk]),
+            {"title": "แก้โดยผู้ดูแลระบบ", "slug": "about", "action-publish": "publish"},
+        )
+        self.page.refresh_from_db()
+        self.assertEqual(self.page.title, "เกี่ยวกับเทศบาล")
+        self.assertFalse(self.page.permissions_for_user(self.itadmin).can_publish())
+        self.assertFalse(self.page.permissions_for_user(self.itadmin).can_edit())
+
+    def test_the_user_screens_are_in_thai(self):
+        response = self.client.get(reverse("wagtailusers_users:add"))
+        self.assertContains(response, "ชื่อผู้ใช้")
+        self.assertNotContains(response, "Add user")
+
+    def test_removes_a_lost_phone_so_the_person_enrols_again(self):
+        TOTPDeviceFactory(user=self.operator)
+        url = reverse("wagtailusers_users:remove_totp", args=[self.operator.pk])
+        self.assertContains(self.client.get(reverse("wagtailusers_users:index")), url)
+        searched = self.client.get(reverse("wagtailusers_users:index"), {"q": "operator"})
+        self.assertContains(searched, url)
+        self.assertContains(self.client.get(url), "ล้างการยืนยันตัวตนสองขั้นตอน")
+        self.assertRedirects(self.client.post(url), reverse("wagtailusers_users:index"))
+        self.assertFalse(TOTPDevice.objects.filter(user=self.operator).exists())
+        self.client.logout()
+        response = self.client.post("/admin/login/", {"username": "operator", "password": PASSWORD})
+        self.assertTrue(response.url.startswith("/admin/login/totp/enrol/"))
+
+    def test_cannot_remove_a_superusers_device(self):
+        TOTPDeviceFactory(user=self.superuser)
+        url = reverse("wagtailusers_users:remove_totp", args=[self.superuser.pk])
+        self.assertRedirects(self.client.post(url), "/admin/")
+        self.assertTrue(TOTPDevice.objects.filter(user=self.superuser).exists())
+
+
+class SuperuserTests(TestCase):
+    def test_a_superuser_still_makes_superusers(self):
+        superuser = UserFactory(username="root", is_superuser=True)
+        log_in(self.client, superuser)
+        self.assertContains(
+            self.client.get(reverse("wagtailusers_users:add")), 'name="is_superuser"'
+        )
+        self.client.post(
+            reverse("wagtailusers_users:add"),
+            {**NEW_USER, "is_superuser": "on", "groups": [Group.objects.create(name="x").pk]},
+        )
+        self.assertTrue(get_user_model().objects.get(username="somying").is_superuser)

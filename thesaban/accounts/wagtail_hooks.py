@@ -1,0 +1,45 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import services
+from .views.reports import LoginFailureReportView
+from .views.users import AssignRoleOnlyToOthersBulkAction, SetActiveStateOfManageableBulkAction
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path(
+            "reports/login-failures/",
+            LoginFailureReportView.as_view(),
+            name="accounts_login_failures",
+        ),
+        path(
+            "reports/login-failures/results/",
+            LoginFailureReportView.as_view(results_only=True),
+            name="accounts_login_failures_results",
+        ),
+    ]
+
+
+class _SignInLogMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return services.can_view_sign_in_log(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_login_failures_menu_item():
+    return _SignInLogMenuItem(
+        _("การเข้าสู่ระบบที่ไม่สำเร็จ"),
+        reverse("accounts_login_failures"),
+        name="login-failures",
+        icon_name="warning",
+        order=1000,
+    )
+
+
+# Registered after Wagtail's own (order=1) so that these replace its two user bulk actions.
+hooks.register("register_bulk_action", AssignRoleOnlyToOthersBulkAction, order=1)
+hooks.register("register_bulk_action", SetActiveStateOfManageableBulkAction, order=1)

@@ -1,0 +1,87 @@
+"""Thai e-mail to the people the next step waits for.
+
+Wagtail's own notifiers only know its group-approval task and would copy every superuser
+(`WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS` is off). Mail is sent by the background worker so
+a slow mail server never slows an approval down.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.template.loader import render_to_string
+from django_tasks import task
+from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.models import Page, TaskState
+
+from . import rules
+
+
+@task()
+def send_mail_task(messages: list[list]) -> int:
+    return send_mass_mail([tuple(message) for message in messages], fail_silently=False)
+
+
+def _send(template: str, context: dict, recipients) -> None:
+    addresses = sorted({user.email for user in recipients if user.email and user.is_active})
+    if not addresses:
+        return
+    subject = render_to_string(f"publishing/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"publishing/email/{template}.txt", context)
+    sender = settings.DEFAULT_FROM_EMAIL
+    messages = [[settings.EMAIL_SUBJECT_PREFIX + subject, body, sender, [a]] for a in addresses]
+    send_mail_task.enqueue(messages)
+
+
+def _edit_url(obj) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (AdminURLFinder().get_edit_url(obj) or "")
+
+
+def notify_task_submitted(sender, instance: TaskState, user=None, **kwargs) -> None:
+    """Tell the reviewers of the step that has just started that an item waits for them."""
+    from .models import ReviewTask
+
+    task_model = instance.task.specific
+    if not isinstance(task_model, ReviewTask):
+        return
+    obj = instance.workflow_state.content_object
+    if isinstance(obj, Page):
+        obj = obj.specific
+    # Only people who may act: the submitter and earlier approvers are left out.
+    recipients = [
+        reviewer
+        for reviewer in task_model.reviewers(obj)
+        if reviewer != user and task_model.refusal(obj, reviewer, instance) is None
+    ]
+    _send(
+        "task_submitted",
+        {
+            "object": obj,
+            "task": task_model,
+            "requested_by": instance.workflow_state.requested_by,
+            "division": rules.owning_division(obj) if isinstance(obj, Page) else None,
+            "edit_url": _edit_url(obj),
+        },
+        recipients,
+    )
+
+
+def notify_takedown(page: Page, user, reason: str) -> None:
+    division = rules.owning_division(page)
+    recipients = []
+    if division is not None and division.supervisors_id is not None:
+        recipients = list(
+            get_user_model().objects.filter(groups=division.supervisors_id).exclude(pk=user.pk)
+        )
+    _send(
+        "takedown",
+        {
+            "page": page,
+            "user": user,
+            "reason": reason,
+            "division": division,
+            "edit_url": _edit_url(page),
+        },
+        recipients,
+    )

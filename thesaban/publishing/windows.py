@@ -1,0 +1,311 @@
+"""Publication windows (R4): items go live and come down at the times set on them, unattended.
+
+A window is Wagtail's own publishing schedule: `go_live_at` and `expire_at` on any page (or
+any snippet with `DraftStateMixin`). When the workflow's last step approves a revision whose
+go-live time is in the future, Wagtail marks that revision with `approved_go_live_at`, and the
+page is "scheduled". `publish_scheduled()` is what makes the schedule happen; the worker's
+scheduler runs it every 30 seconds (`scheduler.py`, docs/decisions/0004-scheduler.md).
+
+It does what Wagtail's `publish_scheduled` management command does, with the same queries and
+the same Wagtail actions (so the audit log records "wagtail.publish.scheduled" and
+"wagtail.unpublish.scheduled"), and adds:
+
+- Each item in its own transaction; one that fails is logged and does not hold back the rest.
+- Wagtail leaves a schedule in place after it has fired (Wagtail issue #13896): an expired
+  page keeps its past `expire_at` in its latest revision, and the next time anyone edits it
+  the admin refuses to save ("Expiry date/time must be in the future"), with the error hidden
+  in the status side panel. Each item that fires has the times that have passed cleared, in
+  the same transaction.
+- One run at a time, across every worker process: a second scheduler finds the lock taken
+  and does nothing (`scheduler_lock`).
+- A second look for ends after the starts: an item whose whole window passed while no worker
+  ran is taken down in the same run, never left public until the next.
+- The anonymous page cache is cleared once more after the run has committed, so a reader
+  cannot re-cache the old page between Wagtail's signal and the commit.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import dateparse, timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import DraftStateMixin, Page, Revision
+
+from thesaban.core.page_cache import clear_page_cache
+
+logger = logging.getLogger(__name__)
+
+SCHEDULE_FIELDS = ("go_live_at", "expire_at")
+# Any constant that no other code in the database uses as an advisory lock.
+ADVISORY_LOCK_KEY = 0x7468_6573_6162_616E  # "thesaban"
+_in_memory_database_lock = threading.Lock()
+
+
+def scheduled_models() -> list[type[models.Model]]:
+    """Every model that can carry a publication window, as Wagtail's command lists them."""
+    return [
+        Page,
+        *(
+            model
+            for model in apps.get_models()
+            if issubclass(model, DraftStateMixin) and not issubclass(model, Page)
+        ),
+    ]
+
+
+# --- Running the schedule ----------------------------------------------------------------
+@dataclass
+class ScheduledRun:
+    """What one run of the scheduler did; `skipped` if another run held the lock."""
+
+    went_live: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    skipped: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "went_live": self.went_live,
+            "expired": self.expired,
+            "failed": self.failed,
+            "skipped": self.skipped,
+        }
+
+
+def publish_scheduled() -> ScheduledRun:
+    """Take down what has reached its end, publish what has reached its start, and clear the
+    times that have fired. Safe to run from several processes at once: only one does the work.
+    """
+    run = ScheduledRun()
+    with scheduler_lock() as held:
+        if not held:
+            run.skipped = True
+            return run
+        # Wagtail's order: ends first, then starts. A second look for ends catches an item
+        # whose whole window passed while no worker ran: it must not stay public until the
+        # next run.
+        _expire_due(run)
+        _go_live_due(run)
+        _expire_due(run)
+    if run.went_live or run.expired:
+        transaction.on_commit(clear_page_cache)
+    return run
+
+
+def _expire_due(run: ScheduledRun) -> None:
+    for model in scheduled_models():
+        now = timezone.now()
+        try:
+            # Listed before anything changes, as Wagtail's command does.
+            with transaction.atomic():
+                due = list(
+                    model._default_manager.filter(live=True, expire_at__lt=now).order_by(
+                        "expire_at"
+                    )
+                )
+        except Exception:
+            # A model that cannot be read (a migration not yet applied) must not stop the rest.
+            logger.exception("Could not list the expired items of %s", model._meta.label)
+            run.failed.append(model._meta.label)
+            continue
+        for obj in due:
+            label = _label(obj)
+            try:
+                with transaction.atomic():
+                    obj.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+                    _clear_passed_times(type(obj), obj.pk, SCHEDULE_FIELDS, fired_revision_id=None)
+            except Exception:
+                # One item that cannot be taken down must not keep the others up.
+                logger.exception("Could not end the publication of %s", label)
+                run.failed.append(label)
+            else:
+                logger.info("Publication ended: %s", label)
+                run.expired.append(label)
+
+
+def _go_live_due(run: ScheduledRun) -> None:
+    due = Revision.objects.filter(approved_go_live_at__lt=timezone.now()).order_by(
+        "approved_go_live_at"
+    )
+    for revision in list(due.select_related("base_content_type")):
+        label = f"{revision.object_str} (revision {revision.pk})"
+        try:
+            with transaction.atomic():
+                # The go-live time has passed, so Wagtail makes the object live.
+                revision.publish(log_action="wagtail.publish.scheduled")
+                # Only the start: an end that has passed too is for the expiry pass.
+                _clear_passed_times(
+                    revision.base_content_type.model_class(),
+                    revision.object_id,
+                    ("go_live_at",),
+                    fired_revision_id=revision.pk,
+                )
+        except Exception:
+            logger.exception("Could not publish %s", label)
+            run.failed.append(label)
+        else:
+            logger.info("Published on schedule: %s", label)
+            run.went_live.append(label)
+
+
+def _label(obj: models.Model) -> str:
+    return f"{obj._meta.label} {obj.pk} {obj}"
+
+
+def _clear_passed_times(
+    model: type[models.Model], pk, names: tuple[str, ...], *, fired_revision_id: int | None
+) -> None:
+    """Clear those of the times `names` of an object that have passed (Wagtail #13896).
+
+    On the object itself (what the admin's edit form shows while nothing is unpublished) and in
+    the revision that fired and the latest revision (what the form shows otherwise). A time
+    still to come, such as the end of a window that has just started, is kept. Written with
+    UPDATEs: no `save()`, so no validation of old content and no signals for a bookkeeping
+    change.
+    """
+    now = timezone.now()
+    objects = model._base_manager.filter(pk=pk)
+    for name in names:
+        objects.filter(**{f"{name}__lte": now}).update(**{name: None})
+    latest_revision_id = objects.values_list("latest_revision_id", flat=True).first()
+    revision_ids = {fired_revision_id, latest_revision_id} - {None}
+    for revision in Revision.objects.filter(pk__in=revision_ids, approved_go_live_at=None):
+        passed = [name for name in names if _has_passed(revision.content.get(name), now)]
+        if passed:
+            revision.content.update(dict.fromkeys(passed))
+            revision.save(update_fields=["content"])
+
+
+def _has_passed(value: str | None, now: datetime) -> bool:
+    moment = dateparse.parse_datetime(value) if value else None
+    if moment is None:
+        return False
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment <= now
+
+
+# --- One run at a time ---------------------------------------------------------------------
+@contextmanager
+def scheduler_lock(using: str = DEFAULT_DB_ALIAS) -> Iterator[bool]:
+    """Hold the scheduler's lock; yields False at once, without waiting, if another holds it.
+
+    Every worker process runs a scheduler, so two may wake at the same moment; both would
+    publish the same revision (two audit entries, two notifications). The lock lives with
+    the database, which every worker shares:
+
+    - PostgreSQL: a session advisory lock, released by PostgreSQL if the process dies.
+    - SQLite: the database is a file on this machine, so every worker is on this machine too:
+      an exclusive `flock` on a file beside it, released by the kernel if the process dies.
+      (A test's in-memory database belongs to one process: a lock in memory.)
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with _postgresql_advisory_lock(connection) as held:
+            yield held
+    elif connection.vendor == "sqlite":
+        with _sqlite_lock(connection) as held:
+            yield held
+    else:
+        raise ImproperlyConfigured(f"No scheduler lock for the {connection.vendor} database")
+
+
+@contextmanager
+def _postgresql_advisory_lock(connection: BaseDatabaseWrapper) -> Iterator[bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+        (held,) = cursor.fetchone()
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+
+
+@contextmanager
+def _sqlite_lock(connection: BaseDatabaseWrapper) -> Iterator[bool]:
+    if connection.is_in_memory_db():
+        held = _in_memory_database_lock.acquire(blocking=False)
+        try:
+            yield held
+        finally:
+            if held:
+                _in_memory_database_lock.release()
+        return
+    with open(f"{connection.settings_dict['NAME']}.scheduler-lock", "a") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+# --- What is coming ------------------------------------------------------------------------
+class ChangeKind(models.TextChoices):
+    GO_LIVE = "go_live", _("เริ่มเผยแพร่")
+    EXPIRE = "expire", _("สิ้นสุดการเผยแพร่")
+
+
+@dataclass(frozen=True)
+class ScheduledChange:
+    """One thing the scheduler will do: `obj` (the version that will be live) at `moment`."""
+
+    moment: datetime
+    kind: ChangeKind
+    obj: models.Model
+
+    @property
+    def title(self) -> str:
+        return getattr(self.obj, "title", None) or str(self.obj)
+
+
+def scheduled_changes(*, within: timedelta, now: datetime | None = None) -> list[ScheduledChange]:
+    """Every start and end of publication due from now until `within` from now, soonest first.
+
+    A start is a revision approved to go live. An end is the expiry time of what will be live
+    then: the scheduled version's own, or the live object's if nothing replaces it before.
+    """
+    now = now or timezone.now()
+    until = now + within
+    changes: list[ScheduledChange] = []
+    # Which version replaces a live object, and when.
+    replaced_at: dict[tuple[int, str], datetime] = {}
+    scheduled = Revision.objects.filter(approved_go_live_at__gte=now).order_by(
+        "approved_go_live_at"
+    )
+    for revision in scheduled.select_related("content_type"):
+        replaced_at[(revision.base_content_type_id, revision.object_id)] = (
+            revision.approved_go_live_at
+        )
+        version = revision.as_object()
+        if revision.approved_go_live_at < until:
+            changes.append(
+                ScheduledChange(revision.approved_go_live_at, ChangeKind.GO_LIVE, version)
+            )
+        if version.expire_at and now <= version.expire_at < until:
+            changes.append(ScheduledChange(version.expire_at, ChangeKind.EXPIRE, version))
+    for model in scheduled_models():
+        ending = model._default_manager.filter(live=True, expire_at__gte=now, expire_at__lt=until)
+        if model is Page:
+            ending = ending.specific()
+        for obj in ending:
+            replacement = replaced_at.get((obj.get_base_content_type().pk, str(obj.pk)))
+            if replacement is None or obj.expire_at < replacement:
+                changes.append(ScheduledChange(obj.expire_at, ChangeKind.EXPIRE, obj))
+    return sorted(changes, key=lambda change: change.moment)
