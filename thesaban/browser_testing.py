@@ -50,7 +50,7 @@ def chromium_executable() -> Path:
     return CHROMIUM
 
 
-def _snapshot_database() -> str:
+def snapshot_database() -> str:
     """Everything in the test database (what the migrations made), as Django serializes it
     for `serialized_rollback`, with content types moved to the front.
 
@@ -64,7 +64,7 @@ def _snapshot_database() -> str:
     return json.dumps(objects)
 
 
-def _restore_database(snapshot: str) -> None:
+def restore_database(snapshot: str) -> None:
     # The demo data was committed, so rolling back cannot remove it: empty every table and put
     # back what the migrations had created, as Django's serialized_rollback does. Sequences
     # must go on from where they are: the restored rows keep their ids, and a sequence reset
@@ -84,6 +84,17 @@ def _restore_database(snapshot: str) -> None:
     clear_page_cache()
 
 
+@pytest.fixture(scope="session")
+def migrated_database(django_db_setup, django_db_blocker) -> str:
+    """What the migrations put in the test database, taken before any test could empty it.
+
+    A transactional test ends by emptying every table, Wagtail's root page included; a module
+    that needs the migrated data back asks for this (see `restore_database`).
+    """
+    with django_db_blocker.unblock():
+        return snapshot_database()
+
+
 @pytest.fixture(scope="module")
 def site_url(
     chromium_executable, django_db_setup, django_db_blocker, tmp_path_factory
@@ -96,7 +107,7 @@ def site_url(
     """
     media_root = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media_root)):
-        snapshot = _snapshot_database()
+        snapshot = snapshot_database()
         try:
             load_demo()
             clear_page_cache()
@@ -106,7 +117,7 @@ def site_url(
             finally:
                 server.stop()
         finally:
-            _restore_database(snapshot)
+            restore_database(snapshot)
 
 
 @pytest.fixture

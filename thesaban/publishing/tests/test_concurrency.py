@@ -9,6 +9,7 @@ from django.db import connection, connections
 from django.db.models.signals import pre_save
 from wagtail.models import PageLogEntry, TaskState, Workflow
 
+from thesaban.browser_testing import restore_database
 from thesaban.publishing import services
 from thesaban.publishing.models import DivisionApprovalTask, PublicationTask
 
@@ -20,6 +21,15 @@ pytestmark = [
         connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
     ),
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_data_back_afterwards(migrated_database, django_db_blocker):
+    # This test commits, so pytest-django empties every table after it, Wagtail's root page
+    # and locale included; later modules (the browser tests) need them.
+    yield
+    with django_db_blocker.unblock():
+        restore_database(migrated_database)
 
 
 def test_two_supervisors_at_once_make_one_transition(town):
