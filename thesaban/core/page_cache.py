@@ -8,7 +8,10 @@ once, not after a timeout. Staff (anyone with a session cookie) always get a fre
 """
 
 import hashlib
+import threading
+import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import TypeVar
 from urllib.parse import parse_qsl
 
@@ -30,20 +33,68 @@ def page_cache():
 
 
 def clear_page_cache() -> None:
-    page_cache().clear()
+    page_cache().clear()  # the generation too: every process drops its copies
+    _copies.values = {}
 
 
 def remember(key: str, compute: Callable[[], T]) -> T:
     """Compute a value every page needs (the menu, contact details) once per publication.
 
-    Kept in the "pages" cache, so whatever clears the page cache clears these too.
+    Kept in the "pages" cache, so whatever clears the page cache clears these too. During a
+    request (`reusing_copies`), a value this process has already read is used again without
+    reading the cache: the same object, so a value must never be changed by its user.
     """
+    copies = _copies.values if _copies.active else None
+    if copies is not None and key in copies:
+        return copies[key]
     cache = page_cache()
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
         cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    if copies is not None:
+        if len(copies) >= MAX_COPIES:
+            copies.clear()
+        copies[key] = value
     return value
+
+
+# --- This process's copies of remembered values ------------------------------------------------
+# Reading a value back from a file or Redis (and unpickling it) costs more than most of what a
+# page render does with it. Each process keeps what it has read, under the cache's current
+# "generation": a token that clearing the cache deletes (it is a cache entry like any other)
+# and the next reader replaces. Checked once per request, so a clear by any process is seen by
+# all of them from their next request on; its values live no longer than the token itself.
+GENERATION_KEY = "generation"
+MAX_COPIES = 500
+
+
+class _Copies(threading.local):
+    def __init__(self):
+        self.active = False
+        self.generation: str | None = None
+        self.values: dict = {}
+
+
+_copies = _Copies()
+
+
+@contextmanager
+def reusing_copies():
+    """Within the block (one request), reuse this process's copies of remembered values."""
+    cache = page_cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        if not cache.add(GENERATION_KEY, generation, settings.PAGE_CACHE_SECONDS):
+            generation = cache.get(GENERATION_KEY, generation)  # another process was first
+    if generation != _copies.generation:
+        _copies.generation, _copies.values = generation, {}
+    _copies.active = True
+    try:
+        yield
+    finally:
+        _copies.active = False
 
 
 def _scheme(environ: dict) -> str:
@@ -148,7 +199,8 @@ class SiteCacheMiddleware:
 
     Wagtail looks the site up (and then its root page) with two queries on every request;
     `Site.find_for_request` uses `request._wagtail_site` when it is set. Must come after
-    CommonMiddleware, which validates the host.
+    CommonMiddleware, which validates the host. The rest of the request (views, templates)
+    reuses this process's copies of remembered values (`reusing_copies`).
     """
 
     def __init__(self, get_response):
@@ -163,5 +215,6 @@ class SiteCacheMiddleware:
                 site.root_page.specific  # noqa: B018 - kept with the site, saves a query
             return site
 
-        request._wagtail_site = remember(f"site:{request.get_host()}", find_site)
-        return self.get_response(request)
+        with reusing_copies():
+            request._wagtail_site = remember(f"site:{request.get_host()}", find_site)
+            return self.get_response(request)

@@ -8,6 +8,8 @@ from where it sits in the tree and its title, not from its class. See
 import hashlib
 import json
 
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
@@ -19,7 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageViewRestriction
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    Page,
+    PageViewRestriction,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
@@ -27,12 +37,19 @@ from thesaban.core.blocks import BodyBlock, LinkBlock
 from thesaban.core.page_cache import remember
 from thesaban.core.slugs import ThaiSlugMixin
 from thesaban.core.thai_dates import current_fiscal_year
+from thesaban.publishing.forms import PublishingPageForm, PublishingSnippetForm
 
 LISTING_PAGE_SIZE = 20
 
 
 class SitePage(ThaiSlugMixin, Page):
     """Abstract base for every Thesaban page type: the Thai slug policy and attached files."""
+
+    # Submitting for approval needs the preparer's attestation (thesaban.publishing).
+    base_form_class = PublishingPageForm
+
+    # Foreign keys the page's own template shows: fetched with the page when it is served.
+    serve_select_related: tuple[str, ...] = ()
 
     def attachment_list(self):
         return self.attachments.select_related("document")
@@ -48,9 +65,64 @@ class SitePage(ThaiSlugMixin, Page):
         abstract = True
 
 
+class ListingPaginator(Paginator):
+    """Counts a listing's pages with one query that also tells its `version`."""
+
+    def __init__(self, object_list, per_page):
+        super().__init__(object_list, per_page)
+        summary = object_list.aggregate(
+            count=models.Count("pk"),
+            newest=models.Max("pk"),
+            published=models.Max("last_published_at"),
+        )
+        self.count = summary["count"]
+        # Changes when an item is added, removed or published again, whether or not a signal
+        # cleared the cache: what the listing's rendered items are kept under.
+        published = summary["published"].isoformat() if summary["published"] else ""
+        self.version = f"{summary['count']}:{summary['newest']}:{published}"
+
+
 def _paginate(request: HttpRequest, queryset, per_page: int = LISTING_PAGE_SIZE) -> PaginatorPage:
-    paginator = Paginator(queryset, per_page)
+    paginator = ListingPaginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+# The page type at each address, learnt by each process. Only a guess: the lookup still filters
+# by address, so if another type of page has taken the address it finds nothing and the
+# two-query lookup below answers (and corrects the guess). No cache to clear, nothing stale.
+_page_class_at: dict[str, type[Page]] = {}
+_MAX_PAGE_CLASS_GUESSES = 10_000
+
+
+def _page_at(url_path: str, *, slug: str, depth: int) -> Page | None:
+    """The page at a public address, as its own type: one query once its type is known.
+
+    None when there is no such page, or its type's code is gone (Wagtail's routing knows
+    what to do with such a page).
+    """
+    lookup = {"url_path": url_path, "slug": slug, "depth": depth}
+    page_class = _page_class_at.get(url_path)
+    if page_class is not None and (page := _fetch(page_class, **lookup)) is not None:
+        return page
+    found = Page.objects.filter(**lookup).values_list("pk", "content_type_id").first()
+    if found is None:
+        return None
+    page_class = ContentType.objects.get_for_id(found[1]).model_class()
+    if page_class is None:
+        return None
+    if len(_page_class_at) >= _MAX_PAGE_CLASS_GUESSES:
+        _page_class_at.clear()
+    _page_class_at[url_path] = page_class
+    return _fetch(page_class, pk=found[0])
+
+
+def _fetch(page_class: type[Page], **lookup) -> Page | None:
+    # One row at most: unsorted (sorting costs Django more to compile than SQLite to run).
+    pages = page_class.objects.filter(**lookup).order_by()
+    # Never select_related() with no names: that joins every foreign key of the page.
+    if select_related := getattr(page_class, "serve_select_related", ()):
+        pages = pages.select_related(*select_related)
+    return next(iter(pages[:1]), None)
 
 
 # --- Files attached to any page -------------------------------------------------------------
@@ -167,21 +239,19 @@ class HomePage(SitePage):
         )
 
     def route(self, request, path_components):
-        """Find the page for a URL in one lookup instead of one per path segment.
+        """Find the page for a URL in one query instead of two per path segment.
 
         Wagtail walks the tree a segment at a time (two queries each); every Thesaban page
-        routes the default way, so the page whose url_path matches is the answer. Anything
-        else (a missing page, a future page type with its own routing) takes Wagtail's path.
+        routes the default way, so the page whose url_path matches is the answer, fetched as
+        its own type (see `_page_at`). Anything else (a missing page, a future page type with
+        its own routing) takes Wagtail's path.
         """
         if path_components:
-            page = Page.objects.filter(
-                slug=path_components[-1],
-                depth=self.depth + len(path_components),
-                url_path=f"{self.url_path}{'/'.join(path_components)}/",
-            ).first()
-            page_class = page.specific_class if page is not None else None
-            if page_class is not None and page.live and page_class.route is Page.route:
-                return RouteResult(page.specific)
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            depth = self.depth + len(path_components)
+            page = _page_at(url_path, slug=path_components[-1], depth=depth)
+            if page is not None and page.live and type(page).route is Page.route:
+                return RouteResult(page)
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
@@ -201,7 +271,9 @@ class HomePage(SitePage):
         # Keyed by the executive chosen, so a preview of a draft shows its own choice.
         context["executive"] = remember(
             f"home:{self.pk}:executive:{self.executive_id}",
-            lambda: Person.objects.select_related("photo").filter(pk=self.executive_id).first(),
+            lambda: (
+                Person.objects.live().select_related("photo").filter(pk=self.executive_id).first()
+            ),
         )
         return context
 
@@ -489,6 +561,7 @@ class VideoPage(SitePage):
     search_fields = [*Page.search_fields, index.SearchField("description")]
     parent_page_types = ["pages.VideoIndexPage"]
     subpage_types: list[str] = []
+    serve_select_related = ("poster", "video_file")
 
     class Meta:
         verbose_name = _("วิดีทัศน์")
@@ -516,6 +589,10 @@ CIVIL_SERVICE_GROUPS = (PersonGroup.DIVISION_HEAD, PersonGroup.STAFF)
 
 
 class PersonQuerySet(models.QuerySet):
+    def live(self):
+        # What the public sees: people whose current details went through the workflow.
+        return self.filter(live=True)
+
     def in_group(self, group: str):
         return self.filter(group=group)
 
@@ -524,8 +601,14 @@ class PersonQuerySet(models.QuerySet):
         return self.select_related("photo", "division").prefetch_related("photo__renditions")
 
 
-class Person(index.Indexed, models.Model):
-    """Somebody shown on the personnel pages: name, position, photo and contact (OIT O2)."""
+class Person(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model
+):
+    """Somebody shown on the personnel pages: name, position, photo and contact (OIT O2).
+
+    Public content like a page, so it goes through the same three-step workflow: a change is a
+    draft revision until the division's supervisor and a web operator approve it.
+    """
 
     name = models.CharField(_("ชื่อ-นามสกุล"), max_length=200)
     position = models.CharField(_("ตำแหน่ง"), max_length=200)
@@ -557,6 +640,15 @@ class Person(index.Indexed, models.Model):
     sort_order = models.PositiveSmallIntegerField(_("ลำดับการแสดง"), default=0)
 
     objects = PersonQuerySet.as_manager()
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="person")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="person",
+        for_concrete_model=False,
+    )
+    base_form_class = PublishingSnippetForm
 
     panels = [
         FieldPanel("name"),
@@ -580,6 +672,10 @@ class Person(index.Indexed, models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.position})"
 
+    @property
+    def revisions(self):
+        return self._revisions
+
 
 class PersonIndexPage(SitePage):
     """Executives, council members, division heads, staff or community chairs."""
@@ -595,7 +691,7 @@ class PersonIndexPage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["people"] = Person.objects.in_group(self.group).with_photos()
+        context["people"] = Person.objects.live().in_group(self.group).with_photos()
         return context
 
 
@@ -621,9 +717,9 @@ class OrgChartPage(SitePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         people = list(
-            Person.objects.exclude(
-                group__in=(PersonGroup.STAFF, PersonGroup.COMMUNITY)
-            ).with_photos()
+            Person.objects.live()
+            .exclude(group__in=(PersonGroup.STAFF, PersonGroup.COMMUNITY))
+            .with_photos()
         )
 
         def branch(group: str) -> dict:
@@ -690,6 +786,7 @@ class PlacePage(SitePage):
     search_fields = [*Page.search_fields, index.SearchField("description")]
     parent_page_types = ["pages.PlaceIndexPage"]
     subpage_types: list[str] = []
+    serve_select_related = ("photo",)
 
     class Meta:
         verbose_name = _("สถานที่/ผลิตภัณฑ์")

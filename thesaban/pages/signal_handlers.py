@@ -19,14 +19,24 @@ def register() -> None:
 
     from thesaban.core.models import MunicipalitySettings, SiteDocument, SiteImage
 
-    from .models import Person
+    from .models import Attachment, Person
 
     for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
         signal.connect(_clear, dispatch_uid=f"thesaban-page-cache-{signal!r}")
     post_delete.connect(_clear, sender=Page, dispatch_uid="thesaban-page-cache-page-delete")
     # Every deployment runs `migrate`: new templates must not be hidden behind cached pages.
     post_migrate.connect(_clear, dispatch_uid="thesaban-page-cache-migrate")
-    for model in (Person, SiteDocument, SiteImage, MunicipalitySettings, Site, PageViewRestriction):
+    # A page's attachments are saved when it is published; saved any other way (a script, the
+    # shell) they must still show at once.
+    for model in (
+        Person,
+        Attachment,
+        SiteDocument,
+        SiteImage,
+        MunicipalitySettings,
+        Site,
+        PageViewRestriction,
+    ):
         post_save.connect(
             _clear, sender=model, dispatch_uid=f"thesaban-cache-save-{model.__name__}"
         )
