@@ -7,12 +7,14 @@ browser. Each module that asks for `site_url` gets the demo loaded once for its 
 
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
@@ -84,6 +86,28 @@ def restore_database(snapshot: str) -> None:
     clear_page_cache()
 
 
+class _OneRequestAtATime(StaticFilesHandler):
+    """The live server's handler, answering one request at a time.
+
+    With the in-memory SQLite test database, every request thread of the live server shares one
+    connection; the admin's parallel requests (an edit POST beside its session pings) would
+    otherwise interleave their transactions on it ("no such savepoint").
+    """
+
+    _lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self._lock:
+            return super().__call__(environ, start_response)
+
+
+def _start_live_server() -> LiveServer:
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = _OneRequestAtATime
+    server.start()
+    return server
+
+
 @pytest.fixture(scope="session")
 def migrated_database(django_db_setup, django_db_blocker) -> str:
     """What the migrations put in the test database, taken before any test could empty it.
@@ -111,7 +135,7 @@ def site_url(
         try:
             load_demo()
             clear_page_cache()
-            server = LiveServer("localhost")
+            server = _start_live_server()
             try:
                 yield server.url
             finally:
