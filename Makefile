@@ -9,7 +9,7 @@ MANAGE := $(PYTHON) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install demo test lint format check migrations-check messages clean
+.PHONY: help install demo check-site test lint format check migrations-check messages clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ demo: install ## Install, load the demo municipality, start the worker and serve
 	@trap 'kill 0' EXIT INT TERM; \
 		$(MANAGE) run_worker & \
 		$(MANAGE) runserver $(HOST):$(PORT)
+
+check-site: install ## Check every live page and its links now, and mail the digests
+	$(MANAGE) check_site
 
 test: install ## Run the whole test suite (DATABASE_URL selects PostgreSQL)
 	$(UV) run --frozen pytest

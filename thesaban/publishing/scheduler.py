@@ -32,8 +32,19 @@ class PeriodicJob:
     every: timedelta
 
 
+# The daily site check only needs noticing within a minute of its time.
+SITE_CHECK_DUE_EVERY = timedelta(minutes=1)
+
+
 def default_jobs(*, publish_every: timedelta = PUBLISH_SCHEDULED_EVERY) -> list[PeriodicJob]:
-    return [PeriodicJob(publish_scheduled, publish_every)]
+    # The clock's one mention of monitoring: that job only enqueues the day's site check, which
+    # takes minutes and is run by the worker (docs/decisions/0004-scheduler.md).
+    from thesaban.monitoring.tasks import start_daily_site_check
+
+    return [
+        PeriodicJob(publish_scheduled, publish_every),
+        PeriodicJob(start_daily_site_check, SITE_CHECK_DUE_EVERY),
+    ]
 
 
 class Scheduler:

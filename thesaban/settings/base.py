@@ -60,6 +60,8 @@ PAGE_CACHE_SECONDS = int(env_str("PAGE_CACHE_SECONDS", "600"))
 # Web operators, IT administrators and superusers must sign in with a TOTP code. Only the demo
 # turns this off (dev.py); production refuses to start without it.
 THESABAN_REQUIRE_TOTP = env_bool("THESABAN_REQUIRE_TOTP", True)
+# Bangkok time of the daily site check (announcement 3.2), HH:MM; "off" for none.
+THESABAN_SITE_CHECK_AT = env_str("THESABAN_SITE_CHECK_AT", "06:00")
 
 # --- Applications ----------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "thesaban.accounts",
     "thesaban.pages",
     "thesaban.publishing",
+    "thesaban.monitoring",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",

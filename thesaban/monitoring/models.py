@@ -1,0 +1,183 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CheckRun(models.Model):
+    """One run of the site check: when, how much it looked at, what it opened and closed.
+
+    A run that stops half way (the worker killed, the machine restarted) stays RUNNING with
+    the tree path of the last page it finished; the next run carries on after that page.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("กำลังตรวจ")
+        FINISHED = "finished", _("ตรวจเสร็จ")
+        # Stopped half way and replaced by the next day's run; what it found is kept.
+        ABANDONED = "abandoned", _("ตรวจไม่เสร็จ")
+
+    started_at = models.DateTimeField(_("เริ่ม"), default=timezone.now)
+    finished_at = models.DateTimeField(_("เสร็จ"), null=True, blank=True)
+    status = models.CharField(
+        _("สถานะ"), max_length=20, choices=Status.choices, default=Status.RUNNING
+    )
+    # Pages are checked in tree order; everything up to and including this path is done.
+    progress_path = models.CharField(max_length=255, blank=True, editable=False)
+    pages_checked = models.PositiveIntegerField(_("จำนวนหน้า"), default=0)
+    links_checked = models.PositiveIntegerField(_("จำนวนลิงก์"), default=0)
+    findings_opened = models.PositiveIntegerField(_("ข้อบกพร่องใหม่"), default=0)
+    findings_closed = models.PositiveIntegerField(_("ข้อบกพร่องที่หมดไป"), default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+        verbose_name = _("การตรวจเว็บไซต์ประจำวัน")
+        verbose_name_plural = _("การตรวจเว็บไซต์ประจำวัน")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class FindingQuerySet(models.QuerySet):
+    def unresolved(self):
+        """Open or accepted: the problem was still there at the last look."""
+        return self.exclude(status=Finding.Status.RESOLVED)
+
+    def open(self):
+        return self.filter(status=Finding.Status.OPEN)
+
+    def for_divisions(self, divisions):
+        return self.filter(division__in=divisions)
+
+
+class Finding(models.Model):
+    """A problem the check found (ข้อบกพร่องที่ตรวจพบ), from first sight until it is gone.
+
+    The same problem (kind, page, target) has the same fingerprint; seen again on a later run it
+    updates `last_seen_at` of the one unresolved finding rather than opening another.
+    """
+
+    class Kind(models.TextChoices):
+        PAGE_ERROR = "page_error", _("หน้าเว็บแสดงผลไม่ได้")
+        BROKEN_LINK = "broken_link", _("ลิงก์เสีย")
+        UNREACHABLE_LINK = "unreachable_link", _("ติดต่อปลายทางของลิงก์ไม่ได้")
+        REDIRECTED_LINK = "redirected_link", _("ลิงก์ถูกเปลี่ยนเส้นทาง")
+
+    class Severity(models.TextChoices):
+        HIGH = "high", _("สูง")
+        MEDIUM = "medium", _("ปานกลาง")
+        LOW = "low", _("ต่ำ")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("ยังไม่แก้ไข")
+        ACCEPTED = "accepted", _("ยอมรับได้")
+        RESOLVED = "resolved", _("แก้ไขแล้ว")
+
+    fingerprint = models.CharField(max_length=64, editable=False, db_index=True)
+    kind = models.CharField(_("ประเภท"), max_length=30, choices=Kind.choices)
+    severity = models.CharField(_("ความรุนแรง"), max_length=10, choices=Severity.choices)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("หน้า"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    division = models.ForeignKey(
+        "accounts.Division",
+        verbose_name=_("ส่วนราชการ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
+    )
+    target_url = models.CharField(_("ปลายทาง"), max_length=2000, blank=True)
+    detail = models.TextField(_("รายละเอียด"), blank=True)
+    first_seen_at = models.DateTimeField(_("พบครั้งแรก"))
+    last_seen_at = models.DateTimeField(_("พบล่าสุด"))
+    last_seen_run = models.ForeignKey(
+        CheckRun, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    status = models.CharField(
+        _("สถานะ"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    resolved_at = models.DateTimeField(_("แก้ไขเมื่อ"), null=True, blank=True)
+    # Empty when the check itself saw the problem gone.
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้แก้ไข"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้ยอมรับ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_reason = models.TextField(_("เหตุผลที่ยอมรับ"), blank=True)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("ข้อบกพร่องที่ตรวจพบ")
+        verbose_name_plural = _("ข้อบกพร่องที่ตรวจพบ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=~Q(status="resolved"),
+                name="monitoring_one_unresolved_finding_per_problem",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.target_url or self.page}"
+
+    @staticmethod
+    def fingerprint_of(*, kind: str, page_id: int | None, target_url: str) -> str:
+        return hashlib.sha256(f"{kind}\n{page_id}\n{target_url}".encode()).hexdigest()
+
+    @property
+    def time_to_resolve(self):
+        """How long the problem stood, from first sight to resolution."""
+        if self.resolved_at is None:
+            return None
+        return self.resolved_at - self.first_seen_at
+
+
+class ExternalLinkResult(models.Model):
+    """The last answer of an outside address, reused for a day so a site is asked once a day."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("ใช้งานได้")
+        REDIRECTED = "redirected", _("ถูกเปลี่ยนเส้นทาง")
+        BROKEN = "broken", _("เสีย")
+        UNREACHABLE = "unreachable", _("ติดต่อไม่ได้")
+
+    url = models.CharField(max_length=2000)
+    url_hash = models.CharField(max_length=64, unique=True, editable=False)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.CharField(max_length=2000, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("ผลการตรวจลิงก์ภายนอก")
+        verbose_name_plural = _("ผลการตรวจลิงก์ภายนอก")
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.outcome}"
+
+    @staticmethod
+    def hash_of(url: str) -> str:
+        return hashlib.sha256(url.encode()).hexdigest()

@@ -1,0 +1,76 @@
+"""Thai e-mail after each site check: a digest to each division's staff, a summary to its
+supervisors (announcement 3.2: an error is fixed at once and reported to the superior).
+
+Sent from the worker that ran the check, one message per person. Findings of pages no division
+owns go to the web operators.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from thesaban.accounts.models import Division
+from thesaban.accounts.roles import WEB_OPERATOR
+from thesaban.core.thai_dates import format_thai_date, format_thai_datetime
+
+from .models import CheckRun, Finding
+
+
+def send_digests(*, run: CheckRun) -> int:
+    """Mail every division with open findings; returns the number of messages sent."""
+    by_division: dict[Division | None, list[Finding]] = defaultdict(list)
+    for finding in (
+        Finding.objects.open()
+        .select_related("page", "division")
+        .order_by("division_id", "page__path", "kind", "target_url")
+    ):
+        by_division[finding.division].append(finding)
+    report_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("monitoring_findings")
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    messages = []
+    for division, findings in by_division.items():
+        context = {
+            "division": division,
+            "findings": [_row(finding) for finding in findings],
+            "count": len(findings),
+            "new": sum(finding.first_seen_at >= run.started_at for finding in findings),
+            "high": sum(finding.severity == Finding.Severity.HIGH for finding in findings),
+            "run_date": format_thai_date(run.started_at, style="long"),
+            "report_url": report_url,
+        }
+        if division is None:
+            staff, supervisors = users.filter(groups__name=WEB_OPERATOR), users.none()
+        else:
+            staff = users.filter(groups=division.preparers_id)
+            supervisors = users.filter(groups=division.supervisors_id)
+        messages += _messages("digest", context, staff)
+        messages += _messages("summary", context, supervisors)
+    return send_mass_mail(messages, fail_silently=False) if messages else 0
+
+
+def _row(finding: Finding) -> dict[str, str]:
+    return {
+        "title": finding.page.title if finding.page else "",
+        "url": finding.page.get_full_url() if finding.page else "",
+        "kind": finding.get_kind_display(),
+        "severity": finding.get_severity_display(),
+        "target_url": finding.target_url,
+        "detail": finding.detail,
+        "first_seen": format_thai_datetime(finding.first_seen_at),
+    }
+
+
+def _messages(template: str, context: dict, recipients) -> list[tuple]:
+    addresses = sorted({user.email for user in recipients.distinct()})
+    if not addresses:
+        return []
+    subject = render_to_string(f"monitoring/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"monitoring/email/{template}.txt", context)
+    subject = settings.EMAIL_SUBJECT_PREFIX + subject
+    return [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]

@@ -1,0 +1,493 @@
+"""The daily site check (announcement 3.2): render every live page, follow every link.
+
+`run_check()` renders each live public page through Django (no network: Django's test
+`Client`, with a session cookie so the anonymous page cache neither answers nor stores),
+records a page that does not render, and checks the links in its content:
+
+- links inside the site (pages, documents) are requested the same way, through Django; a
+  page that is not live answers 404 or 410 and the link is broken; images and other files
+  under MEDIA_URL must exist in storage; `/static/` files ship with the code and are skipped;
+- links to other sites go to `link_checker` (httpx), whose answers are kept for a day in
+  `ExternalLinkResult`.
+
+Links are taken from the page's `<main>` only, so the menu and footer, the same on every page,
+are checked once, on the home page, where they are reported.
+
+Each problem becomes a `Finding` for the page and the division that owns it. Pages are checked
+in tree order, a batch at a time, each batch committed with the run's progress: a run that
+stops half way keeps what it found, and the next run carries on from where it stopped. Only a
+run that reaches the end closes the findings it did not see again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
+from django.db.models import F
+from django.test import Client
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from thesaban.accounts.models import Division
+from thesaban.core.thai_dates import BANGKOK
+from thesaban.publishing.windows import scheduler_lock
+
+from . import link_checker
+from .models import CheckRun, ExternalLinkResult, Finding
+
+logger = logging.getLogger(__name__)
+
+EXTERNAL_RESULT_LIFETIME = timedelta(days=1)
+# Answers older than this are of no use to anyone: removed after each run.
+EXTERNAL_RESULT_KEPT = timedelta(days=7)
+BATCH_SIZE = 50
+_SKIPPED_SCHEMES = {"mailto", "tel", "javascript", "data", "sms", "line"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    severity: str
+    target_url: str = ""
+    detail: str = ""
+
+
+@dataclass
+class PageResult:
+    page: Page
+    problems: list[Problem] = field(default_factory=list)
+    links: int = 0
+    rendered: bool = False
+
+
+# --- Public services -----------------------------------------------------------------------
+def run_check(
+    *,
+    limits: link_checker.CheckerLimits | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> CheckRun:
+    """Check the whole site, or finish the run that stopped half way; returns the run."""
+    run = CheckRun.objects.filter(status=CheckRun.Status.RUNNING).order_by("started_at").first()
+    if run is None:
+        run = CheckRun.objects.create()
+    else:
+        logger.info("Resuming site check %s after %r", run.pk, run.progress_path)
+    checker = _SiteChecker(limits=limits)
+    while True:
+        batch = list(
+            Page.objects.live()
+            .public()
+            .filter(depth__gt=1, path__gt=run.progress_path)
+            .order_by("path")
+            .specific()[:batch_size]
+        )
+        if not batch:
+            break
+        results = checker.check_pages(batch)
+        with transaction.atomic():
+            opened = sum(_record(result, run=run) for result in results)
+            CheckRun.objects.filter(pk=run.pk).update(
+                progress_path=batch[-1].path,
+                pages_checked=F("pages_checked") + sum(result.rendered for result in results),
+                links_checked=F("links_checked") + sum(result.links for result in results),
+                findings_opened=F("findings_opened") + opened,
+            )
+        run.refresh_from_db()
+    with transaction.atomic():
+        closed = (
+            Finding.objects.unresolved()
+            .exclude(last_seen_run=run)
+            .update(status=Finding.Status.RESOLVED, resolved_at=timezone.now())
+        )
+        CheckRun.objects.filter(pk=run.pk).update(
+            status=CheckRun.Status.FINISHED, finished_at=timezone.now(), findings_closed=closed
+        )
+        ExternalLinkResult.objects.filter(
+            checked_at__lt=timezone.now() - EXTERNAL_RESULT_KEPT
+        ).delete()
+    run.refresh_from_db()
+    logger.info(
+        "Site check %s: %s pages, %s links, %s findings opened, %s closed",
+        run.pk,
+        run.pages_checked,
+        run.links_checked,
+        run.findings_opened,
+        run.findings_closed,
+    )
+    return run
+
+
+def check_page(*, page: Page, user=None) -> tuple[int, int]:
+    """Check one page now ("ตรวจอีกครั้ง"): record what is there, resolve what is gone.
+
+    Outside links are asked again rather than taken from the day's cache: the person has just
+    fixed them. Returns (findings opened, findings resolved).
+    """
+    page = page.specific
+    seen: set[str] = set()
+    opened = 0
+    if page.live:
+        [result] = _SiteChecker(use_cache=False).check_pages([page])
+        seen = {_fingerprint(problem, page) for problem in result.problems}
+        with transaction.atomic():
+            opened = _record(result, run=None)
+    resolved = (
+        Finding.objects.unresolved()
+        .filter(page=page)
+        .exclude(fingerprint__in=seen)
+        .update(status=Finding.Status.RESOLVED, resolved_at=timezone.now(), resolved_by=user)
+    )
+    return opened, resolved
+
+
+def mark_fixed(*, finding: Finding, user) -> bool:
+    """Staff say the problem is fixed: its page is checked again at once.
+
+    Returns True, the finding resolved by `user`, if the problem is gone; otherwise it stays
+    open with `last_seen_at` updated.
+    """
+    if finding.page is None:
+        Finding.objects.filter(pk=finding.pk).update(
+            status=Finding.Status.RESOLVED, resolved_at=timezone.now(), resolved_by=user
+        )
+    else:
+        check_page(page=finding.page, user=user)
+    finding.refresh_from_db()
+    return finding.status == Finding.Status.RESOLVED
+
+
+def accept_finding(*, finding: Finding, user, reason: str) -> Finding:
+    """Staff decide the problem may stay (an outside site that refuses robots); a reason is owed."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is required to accept a finding.")
+    finding.status = Finding.Status.ACCEPTED
+    finding.accepted_by = user
+    finding.accepted_reason = reason
+    finding.save(update_fields=["status", "accepted_by", "accepted_reason"])
+    return finding
+
+
+def start_due_check(*, now: datetime | None = None) -> CheckRun | None:
+    """Open today's run once `THESABAN_SITE_CHECK_AT` (Bangkok time) has passed, if not yet.
+
+    The worker's scheduler asks every minute; the caller enqueues the check, which takes the
+    run over. A run still unfinished from an earlier day is abandoned: today's checks the
+    whole site again. Returns the new run, or None when nothing is due.
+    """
+    check_at = daily_check_time()
+    if check_at is None:
+        return None
+    now = now or timezone.now()
+    local = timezone.localtime(now, BANGKOK)
+    due = local.replace(hour=check_at.hour, minute=check_at.minute, second=0, microsecond=0)
+    if local < due:
+        return None
+    # Two workers' schedulers may ask at the same moment: one opens the run.
+    with scheduler_lock() as held:
+        if not held:
+            return None
+        with transaction.atomic():
+            if CheckRun.objects.filter(started_at__gte=due).exists():
+                return None
+            CheckRun.objects.filter(status=CheckRun.Status.RUNNING).update(
+                status=CheckRun.Status.ABANDONED, finished_at=now
+            )
+            return CheckRun.objects.create(started_at=now)
+
+
+def daily_check_time() -> time | None:
+    value = (settings.THESABAN_SITE_CHECK_AT or "").strip().lower()
+    if value in {"", "off"}:
+        return None
+    return datetime.strptime(value, "%H:%M").time()
+
+
+# --- Recording ------------------------------------------------------------------------------
+def _fingerprint(problem: Problem, page: Page) -> str:
+    return Finding.fingerprint_of(kind=problem.kind, page_id=page.pk, target_url=problem.target_url)
+
+
+def _record(result: PageResult, *, run: CheckRun | None) -> int:
+    """Record one page's problems; returns how many findings are new."""
+    if not result.problems:
+        return 0
+    now = timezone.now()
+    division = Division.objects.owning(result.page)
+    opened = 0
+    seen: set[str] = set()
+    for problem in result.problems:
+        fingerprint = _fingerprint(problem, result.page)
+        if fingerprint in seen:
+            continue
+        seen.add(fingerprint)
+        seen_again = {
+            "last_seen_at": now,
+            "detail": problem.detail,
+            "severity": problem.severity,
+            "division": division,
+        }
+        # A page checked on its own leaves the run's mark alone: the run in progress, if
+        # any, must still close only what it did not see.
+        if run is not None:
+            seen_again["last_seen_run"] = run
+        updated = Finding.objects.unresolved().filter(fingerprint=fingerprint).update(**seen_again)
+        if not updated:
+            Finding.objects.create(
+                fingerprint=fingerprint,
+                kind=problem.kind,
+                severity=problem.severity,
+                page=result.page,
+                division=division,
+                target_url=problem.target_url,
+                detail=problem.detail,
+                first_seen_at=now,
+                last_seen_at=now,
+                last_seen_run=run,
+            )
+            opened += 1
+    return opened
+
+
+# --- Checking ------------------------------------------------------------------------------
+class _SiteChecker:
+    """Renders pages and checks their links; remembers each link's answer for one run."""
+
+    def __init__(self, *, limits: link_checker.CheckerLimits | None = None, use_cache: bool = True):
+        self.limits = limits
+        self.use_cache = use_cache
+        self.internal_results: dict[str, Problem | None] = {}
+        # Host and port, as a link names them: a port of 127.0.0.1 is not this site.
+        self.site_hosts = {
+            _host(f"http://{hostname}:{port}")
+            for hostname, port in Site.objects.values_list("hostname", "port")
+        } | {_host(settings.SITE_URL)}
+
+    def check_pages(self, pages: Iterable[Page]) -> list[PageResult]:
+        results: list[PageResult] = []
+        external: dict[int, list[str]] = {}
+        for page in pages:
+            result = PageResult(page)
+            results.append(result)
+            rendered = self._render(page)
+            if rendered is None:
+                continue
+            result.rendered = True
+            base_url, html, problem = rendered
+            if problem:
+                result.problems.append(problem)
+                continue
+            links = extract_links(html, whole_document=page.depth <= 2)
+            result.links = len(links)
+            outside = []
+            for raw in links:
+                url = urljoin(base_url, raw)
+                parts = urlsplit(url)
+                if parts.scheme in _SKIPPED_SCHEMES or not parts.scheme:
+                    continue
+                if _host(url) in self.site_hosts:
+                    problem = self._check_internal(url)
+                    if problem:
+                        result.problems.append(problem)
+                elif parts.scheme in {"http", "https"}:
+                    outside.append(url.split("#", 1)[0])
+            external[id(result)] = outside
+        answers = self._check_external(url for urls in external.values() for url in urls)
+        for result in results:
+            for url in external.get(id(result), []):
+                problem = _problem_for(answers[url])
+                if problem:
+                    result.problems.append(problem)
+        return results
+
+    def _client(self, url: str) -> Client:
+        parts = urlsplit(url)
+        client = Client(raise_request_exception=False, HTTP_HOST=parts.netloc)
+        # Any session cookie makes the page cache step aside (core.page_cache): the check
+        # must see the page as rendered now, and must not fill the cache.
+        client.cookies[settings.SESSION_COOKIE_NAME] = "site-check"
+        return client
+
+    def _render(self, page: Page) -> tuple[str, str, Problem | None] | None:
+        url = page.get_full_url()
+        if not url:
+            return None  # not under any site: nobody can reach it
+        parts = urlsplit(url)
+        client = self._client(url)
+        try:
+            response = client.get(parts.path, secure=parts.scheme == "https")
+        except Exception as error:  # any failure to render is the finding
+            return (
+                url,
+                "",
+                Problem(Finding.Kind.PAGE_ERROR, Finding.Severity.HIGH, detail=_describe(error)),
+            )
+        if response.status_code >= 400:
+            detail = f"HTTP {response.status_code}"
+            if getattr(response, "exc_info", None):
+                detail += f": {_describe(response.exc_info[1])}"
+            return url, "", Problem(Finding.Kind.PAGE_ERROR, Finding.Severity.HIGH, detail=detail)
+        if 300 <= response.status_code < 400:
+            # A link page: what it leads to is its one link.
+            location = response.headers.get("Location", "")
+            return url, f'<main><a href="{location}"></a></main>', None
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        html = body.decode(response.charset or "utf-8", errors="replace")
+        return url, html, None
+
+    def _check_internal(self, url: str) -> Problem | None:
+        url = url.split("#", 1)[0]
+        if url in self.internal_results:
+            return self.internal_results[url]
+        parts = urlsplit(url)
+        path = parts.path
+        problem = None
+        if path.startswith(settings.STATIC_URL):
+            problem = None
+        elif path.startswith(settings.MEDIA_URL):
+            name = unquote(path[len(settings.MEDIA_URL) :])
+            if not default_storage.exists(name):
+                problem = Problem(
+                    Finding.Kind.BROKEN_LINK,
+                    Finding.Severity.HIGH,
+                    url,
+                    "ไม่พบไฟล์",
+                )
+        else:
+            client = self._client(url)
+            try:
+                response = client.get(
+                    f"{path}?{parts.query}" if parts.query else path,
+                    follow=True,
+                    secure=parts.scheme == "https",
+                )
+                status = response.status_code
+                _close(response)
+            except Exception as error:
+                status = None
+                detail = _describe(error)
+            else:
+                detail = f"HTTP {status}"
+            # A page that answers 5xx is reported once, as that page's error, not as a broken
+            # link on every page that links to it.
+            if status is None or 400 <= status < 500:
+                problem = Problem(Finding.Kind.BROKEN_LINK, Finding.Severity.HIGH, url, detail)
+        self.internal_results[url] = problem
+        return problem
+
+    def _check_external(self, urls: Iterable[str]) -> dict[str, link_checker.LinkResult]:
+        urls = list(dict.fromkeys(urls))
+        answers: dict[str, link_checker.LinkResult] = {}
+        if self.use_cache and urls:
+            fresh_since = timezone.now() - EXTERNAL_RESULT_LIFETIME
+            for stored in ExternalLinkResult.objects.filter(
+                url_hash__in=[ExternalLinkResult.hash_of(url) for url in urls],
+                checked_at__gte=fresh_since,
+            ):
+                answers[stored.url] = link_checker.LinkResult(
+                    stored.url,
+                    stored.outcome,
+                    stored.status_code,
+                    stored.final_url,
+                    stored.detail,
+                )
+        to_ask = [url for url in urls if url not in answers]
+        asked = link_checker.check_links(to_ask, limits=self.limits)
+        now = timezone.now()
+        for result in asked.values():
+            ExternalLinkResult.objects.update_or_create(
+                url_hash=ExternalLinkResult.hash_of(result.url),
+                defaults={
+                    "url": result.url,
+                    "outcome": result.outcome,
+                    "status_code": result.status_code,
+                    "final_url": result.final_url[:2000],
+                    "detail": result.detail[:500],
+                    "checked_at": now,
+                },
+            )
+        answers.update(asked)
+        return answers
+
+
+def _problem_for(result: link_checker.LinkResult) -> Problem | None:
+    if result.outcome == link_checker.BROKEN:
+        detail = f"HTTP {result.status_code}" if result.status_code else result.detail
+        return Problem(Finding.Kind.BROKEN_LINK, Finding.Severity.MEDIUM, result.url, detail)
+    if result.outcome == link_checker.UNREACHABLE:
+        return Problem(
+            Finding.Kind.UNREACHABLE_LINK, Finding.Severity.MEDIUM, result.url, result.detail
+        )
+    if result.outcome == link_checker.REDIRECTED:
+        return Problem(
+            Finding.Kind.REDIRECTED_LINK, Finding.Severity.LOW, result.url, result.detail
+        )
+    return None
+
+
+def _close(response) -> None:
+    """Release a response's file without reading it, as Django's test client does.
+
+    Closing sends `request_finished`, whose `close_old_connections` would close the worker's
+    database connection mid-transaction; the client itself disconnects it around the close.
+    """
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return host if port in (None, 80, 443) else f"{host}:{port}"
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+# --- Links ---------------------------------------------------------------------------------
+class _LinkParser(HTMLParser):
+    def __init__(self, *, whole_document: bool):
+        super().__init__(convert_charrefs=True)
+        self.whole_document = whole_document
+        self.main_depth = 0
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "main":
+            self.main_depth += 1
+        if not (self.whole_document or self.main_depth):
+            return
+        attributes = dict(attrs)
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"].strip())
+        elif tag == "img" and attributes.get("src"):
+            self.links.append(attributes["src"].strip())
+
+    def handle_endtag(self, tag):
+        if tag == "main" and self.main_depth:
+            self.main_depth -= 1
+
+
+def extract_links(html: str, *, whole_document: bool = False) -> list[str]:
+    """The addresses of links and images in `<main>` (or in the whole document), in order."""
+    parser = _LinkParser(whole_document=whole_document)
+    parser.feed(html)
+    parser.close()
+    return [link for link in dict.fromkeys(parser.links) if link and not link.startswith("#")]
