@@ -17,64 +17,63 @@ from . import admin_views, rules, services, workflow
 from .forms import SUBMIT_ACTIONS
 
 
-class AttestedSubmitMenuItem(SubmitForModerationMenuItem):
-    """ "Submit" with the preparer's attestation checkbox beside it."""
+class AttestationMenuItemMixin:
+    """ "Submit" with the preparer's attestation checkbox beside it, shown only to those who
+    may submit the item."""
 
     template_name = "publishing/submit_menu_item.html"
+
+    def submitted_object(self, context):
+        raise NotImplementedError
 
     def is_shown(self, context) -> bool:
         if not super().is_shown(context):
             return False
-        page = context.get("page") if context["view"] == "edit" else context["parent_page"]
-        return rules.submission_refusal(context["request"].user, page) is None
+        obj = self.submitted_object(context)
+        if obj is None:
+            return True
+        return rules.submission_refusal(context["request"].user, obj) is None
 
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
         context["attest_label"] = _(rules.ATTESTATION_STATEMENT)
         return context
+
+
+class AttestedSubmitMenuItem(AttestationMenuItemMixin, SubmitForModerationMenuItem):
+    def submitted_object(self, context):
+        return context.get("page") if context["view"] == "edit" else context["parent_page"]
+
+
+class AttestedSnippetSubmitMenuItem(AttestationMenuItemMixin, SnippetSubmitForModerationMenuItem):
+    def submitted_object(self, context):
+        instance = context.get("instance")
+        # Creating: who may submit depends on the division chosen in the form, which refuses
+        # if it is not theirs.
+        return instance if instance is not None and instance.pk is not None else None
+
+
+def _use_attested_submit(menu_items, context, wagtail_item, attested_item) -> None:
+    for index, item in enumerate(menu_items):
+        if type(item) is wagtail_item:
+            replacement = attested_item(order=item.order)
+            if replacement.is_shown(context):
+                menu_items[index] = replacement
+            else:
+                del menu_items[index]
+            return
 
 
 @hooks.register("construct_page_action_menu")
 def use_attested_submit(menu_items, request, context) -> None:
-    for index, item in enumerate(menu_items):
-        if type(item) is SubmitForModerationMenuItem:
-            replacement = AttestedSubmitMenuItem(order=item.order)
-            if replacement.is_shown(context):
-                menu_items[index] = replacement
-            else:
-                del menu_items[index]
-            return
-
-
-class AttestedSnippetSubmitMenuItem(SnippetSubmitForModerationMenuItem):
-    template_name = "publishing/submit_menu_item.html"
-
-    def is_shown(self, context) -> bool:
-        if not super().is_shown(context):
-            return False
-        instance = context.get("instance")
-        if instance is None or instance.pk is None:
-            # Creating: who may submit depends on the division chosen in the form; the form
-            # refuses if it is not theirs.
-            return True
-        return rules.submission_refusal(context["request"].user, instance) is None
-
-    def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        context["attest_label"] = _(rules.ATTESTATION_STATEMENT)
-        return context
+    _use_attested_submit(menu_items, context, SubmitForModerationMenuItem, AttestedSubmitMenuItem)
 
 
 @hooks.register("construct_snippet_action_menu")
 def use_attested_snippet_submit(menu_items, request, context) -> None:
-    for index, item in enumerate(menu_items):
-        if type(item) is SnippetSubmitForModerationMenuItem:
-            replacement = AttestedSnippetSubmitMenuItem(order=item.order)
-            if replacement.is_shown(context):
-                menu_items[index] = replacement
-            else:
-                del menu_items[index]
-            return
+    _use_attested_submit(
+        menu_items, context, SnippetSubmitForModerationMenuItem, AttestedSnippetSubmitMenuItem
+    )
 
 
 @hooks.register("before_edit_page")
