@@ -4,14 +4,27 @@ Any change a visitor could see clears the whole page cache: pages are cheap to r
 and a stale page after an emergency takedown is not acceptable.
 """
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from thesaban.core.page_cache import clear_page_cache
 
+# What Wagtail writes on a draft or a lock of a snippet under the workflow (a person): not
+# visible to the public, so not a reason to empty the cache.
+_UNPUBLISHED_FIELDS = frozenset(
+    {"latest_revision", "has_unpublished_changes", "locked", "locked_at", "locked_by"}
+)
 
-def _clear(**_kwargs) -> None:
+
+def _clear(update_fields=None, **_kwargs) -> None:
+    if update_fields and frozenset(update_fields) <= _UNPUBLISHED_FIELDS:
+        return
     clear_page_cache()
+    # Publishing inside a transaction (the workflow's last approval, a takedown, the
+    # scheduler): a visitor served between this clear and the commit would put the old page
+    # back in the cache, so clear again once the change is visible to everyone.
+    transaction.on_commit(clear_page_cache)
 
 
 def register() -> None:

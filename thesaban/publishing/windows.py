@@ -20,12 +20,14 @@ the same Wagtail actions (so the audit log records "wagtail.publish.scheduled" a
   and does nothing (`scheduler_lock`).
 - A second look for ends after the starts: an item whose whole window passed while no worker
   ran is taken down in the same run, never left public until the next.
-- The anonymous page cache is cleared once more after the run has committed, so a reader
-  cannot re-cache the old page between Wagtail's signal and the commit.
+- The anonymous page cache is cleared by Wagtail's publish/unpublish signals, once at once and
+  once more after the commit (`pages/signal_handlers.py`), so a reader cannot re-cache the old
+  page in between.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import logging
 import threading
@@ -41,8 +43,6 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import dateparse, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, Page, Revision
-
-from thesaban.core.page_cache import clear_page_cache
 
 logger = logging.getLogger(__name__)
 
@@ -75,12 +75,7 @@ class ScheduledRun:
     skipped: bool = False
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "went_live": self.went_live,
-            "expired": self.expired,
-            "failed": self.failed,
-            "skipped": self.skipped,
-        }
+        return dataclasses.asdict(self)
 
 
 def publish_scheduled() -> ScheduledRun:
@@ -97,9 +92,10 @@ def publish_scheduled() -> ScheduledRun:
         # next run.
         _expire_due(run)
         _go_live_due(run)
-        _expire_due(run)
-    if run.went_live or run.expired:
-        transaction.on_commit(clear_page_cache)
+        if run.went_live:
+            _expire_due(run)
+    # Publishing and unpublishing send Wagtail's signals, which clear the page cache at once
+    # and again after commit (pages/signal_handlers.py).
     return run
 
 
