@@ -9,7 +9,6 @@ import django_filters
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,20 +24,20 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
 from thesaban.accounts.models import Division
-from thesaban.accounts.roles import WEB_OPERATOR
 from thesaban.core.thai_dates import format_thai_datetime
+from thesaban.publishing import rules
 
 from . import services
 from .models import Finding
 
 
 def sees_every_finding(user: AbstractBaseUser) -> bool:
-    return user.is_active and (user.is_superuser or user.groups.filter(name=WEB_OPERATOR).exists())
+    return user.is_active and (user.is_superuser or rules.is_web_operator(user))
 
 
 def divisions_of(user: AbstractBaseUser):
     """The divisions `user` prepares for or supervises."""
-    return Division.objects.filter(Q(preparers__user=user) | Q(supervisors__user=user)).distinct()
+    return (Division.objects.prepared_by(user) | Division.objects.supervised_by(user)).distinct()
 
 
 def findings_visible_to(user: AbstractBaseUser):

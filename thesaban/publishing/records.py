@@ -59,10 +59,10 @@ from wagtail.models import (
 )
 
 from thesaban.accounts.models import Division
-from thesaban.accounts.roles import WEB_OPERATOR
 from thesaban.core.thai_dates import BANGKOK, BUDDHIST_ERA_OFFSET
 
-ATTEST_ACTION = "thesaban.attest"
+from .rules import ATTEST_ACTION, is_web_operator
+
 # The audit actions Wagtail logs when a revision becomes live: published at once, or
 # published by `publish_scheduled` when an approved go-live time arrives.
 WENT_LIVE_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
@@ -169,7 +169,7 @@ def record_access(user: AnyUser) -> RecordAccess:
     """Which divisions' publication records `user` may see (see the module docstring)."""
     if not user.is_authenticated or not user.is_active:
         return RecordAccess(sees_all=False, division_ids=frozenset())
-    if user.is_superuser or user.groups.filter(name=WEB_OPERATOR).exists():
+    if user.is_superuser or is_web_operator(user):
         return RecordAccess(sees_all=True, division_ids=frozenset())
     division_ids = Division.objects.filter(
         Q(preparers__user=user) | Q(supervisors__user=user)

@@ -16,12 +16,11 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import Page
 
 from thesaban.accounts.models import Division
-from thesaban.accounts.roles import WEB_OPERATOR
 from thesaban.core.thai_dates import format_thai_datetime
 
+from . import rules
 from .windows import scheduled_changes
 
 REPORT_PERIOD = timedelta(days=30)
@@ -33,10 +32,7 @@ def can_view_publication_schedule(user: AbstractBaseUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    return (
-        user.groups.filter(name=WEB_OPERATOR).exists()
-        or Division.objects.supervised_by(user).exists()
-    )
+    return rules.is_web_operator(user) or Division.objects.supervised_by(user).exists()
 
 
 @dataclass(frozen=True)
@@ -56,12 +52,7 @@ def schedule_rows(user: AbstractBaseUser, *, now: datetime | None = None) -> lis
     finder = AdminURLFinder(user)
     rows = []
     for change in scheduled_changes(within=REPORT_PERIOD, now=now):
-        if isinstance(change.obj, Page):
-            division = Division.objects.owning(change.obj)
-        else:  # a snippet, such as a person, may name its division
-            division = getattr(change.obj, "division", None)
-            if not isinstance(division, Division):
-                division = None
+        division = rules.owning_division(change.obj)
         rows.append(
             ScheduleRow(
                 moment=change.moment,

@@ -49,16 +49,19 @@ def is_supervisor_of(user: AbstractBaseUser, division: Division | None) -> bool:
 
 
 def is_web_operator(user: AbstractBaseUser) -> bool:
-    return user.is_active and user.groups.filter(name=WEB_OPERATOR).exists()
+    return user.is_active and WEB_OPERATOR in _groups(user).values()
 
 
 def _in_group(user: AbstractBaseUser, group_id: int) -> bool:
-    # Cached per request on the user object: the action menu asks several times.
-    cache = user.__dict__.setdefault("_thesaban_group_ids", None)
-    if cache is None:
-        cache = set(user.groups.values_list("id", flat=True))
-        user.__dict__["_thesaban_group_ids"] = cache
-    return user.is_active and group_id in cache
+    return user.is_active and group_id in _groups(user)
+
+
+def _groups(user: AbstractBaseUser) -> dict[int, str]:
+    # Asked once per request and kept on the user object: an action menu, a dashboard of
+    # waiting items or a notification asks the same question many times.
+    if "_thesaban_groups" not in user.__dict__:
+        user.__dict__["_thesaban_groups"] = dict(user.groups.values_list("id", "name"))
+    return user.__dict__["_thesaban_groups"]
 
 
 def submission_refusal(user: AbstractBaseUser, obj) -> str | None:

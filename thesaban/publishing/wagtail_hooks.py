@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 from . import record_views
 from .records import record_access
 from .reports import PublicationScheduleMenuItem, PublicationScheduleView
+from .rules import ATTEST_ACTION
 
 
 @hooks.register("register_log_actions")
@@ -15,7 +16,7 @@ def register_publishing_log_actions(actions) -> None:
     # The preparer's attestation at submission (step 1 of the announcement) is evidence for
     # the publication record, so it lives in Wagtail's audit log beside the approvals.
     actions.register_action(
-        "thesaban.attest",
+        ATTEST_ACTION,
         _("ยืนยันความถูกต้องของข้อมูล"),
         _("ยืนยันว่าตรวจสอบความถูกต้องของข้อมูลแล้ว"),
     )
