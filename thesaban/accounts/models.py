@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
 
 class DivisionQuerySet(models.QuerySet):
@@ -10,10 +11,10 @@ class DivisionQuerySet(models.QuerySet):
 
     def owning(self, page) -> "Division | None":
         """The division that owns `page`: the one whose section is its nearest ancestor-or-self."""
-        # Wagtail's tree paths are 4 characters a level, so the ancestors' paths are prefixes.
-        prefixes = [page.path[: i * 4] for i in range(1, len(page.path) // 4 + 1)]
         link = (
-            Division.sections.through.objects.filter(page__path__in=prefixes, division__in=self)
+            Division.sections.through.objects.filter(
+                page__in=Page.objects.ancestor_of(page, inclusive=True), division__in=self
+            )
             .select_related("division")
             .order_by("-page__depth")
             .first()

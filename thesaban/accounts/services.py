@@ -130,13 +130,14 @@ def ensure_division_groups(division: Division) -> None:
 def _sync_page_rights(group: Group, division: Division, codenames: tuple[str, ...]) -> None:
     sections = list(division.sections.all())
     wanted = {(page.pk, codename) for page in sections for codename in codenames}
+    permissions = {codename: _permission("wagtailcore", codename) for codename in codenames}
     existing = GroupPagePermission.objects.filter(group=group).select_related("permission")
     for grant in existing:
         if (grant.page_id, grant.permission.codename) not in wanted:
             grant.delete()
     for page_id, codename in wanted:
         GroupPagePermission.objects.get_or_create(
-            group=group, page_id=page_id, permission=_permission("wagtailcore", codename)
+            group=group, page_id=page_id, permission=permissions[codename]
         )
 
 
