@@ -21,7 +21,6 @@ from thesaban.accounts.models import Division
 from thesaban.accounts.services import ensure_role_groups
 from thesaban.core.models import MunicipalitySettings, SiteDocument, SiteImage
 from thesaban.core.thai_dates import fiscal_year_of
-from thesaban.publishing.services import ensure_workflow
 
 from .models import (
     Attachment,
@@ -403,8 +402,6 @@ def _ensure_settings(site: Site) -> None:
 def load_demo() -> list[tuple[str, str]]:
     """Load the demo municipality. Returns the demo accounts created by this run."""
     home = ensure_site_structure()
-    # Normally attached after every migrate; again here for a database emptied since.
-    ensure_workflow()
     site = Site.objects.get(is_default_site=True)
     divisions = _ensure_divisions()
     _ensure_settings(site)
