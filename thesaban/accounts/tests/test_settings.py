@@ -5,7 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from django.conf import settings
 from django.test import SimpleTestCase
 
 REPOSITORY = Path(__file__).resolve().parents[3]
@@ -41,9 +40,6 @@ def require_totp_under(settings_module: str, **environment: str) -> subprocess.C
 
 
 class RequireTOTPSettingTests(SimpleTestCase):
-    def test_tests_run_with_totp_required(self):
-        self.assertIs(settings.THESABAN_REQUIRE_TOTP, True)
-
     def test_the_demo_runs_without_it(self):
         self.assertEqual(require_totp_under("thesaban.settings.dev").stdout.strip(), "False")
 

@@ -113,7 +113,9 @@ class PublicationScheduleReportTests(TestCase):
         self.assertContains(response, format_thai_datetime(NOW + timedelta(days=10)))
         self.assertContains(response, "12 มี.ค. 2569 09:00 น.")  # Buddhist Era, Bangkok time
         self.assertContains(response, "เริ่มเผยแพร่")
-        self.assertContains(response, "สิ้นสุดการเผยแพร่")
+        # The page title also reads "…สิ้นสุดการเผยแพร่": look at the rows' kinds.
+        kinds = {row.kind for row in response.context["object_list"]}
+        self.assertIn("สิ้นสุดการเผยแพร่", kinds)
         self.assertContains(response, "ประกาศประกวดราคาซ่อมถนน")
         self.assertContains(response, "กองคลัง")
         self.assertContains(response, reverse("wagtailadmin_pages:edit", args=[self.tender.pk]))
