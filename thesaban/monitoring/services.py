@@ -101,7 +101,7 @@ def run_check(
                 links_checked=F("links_checked") + sum(result.links for result in results),
                 findings_opened=F("findings_opened") + opened,
             )
-        run.refresh_from_db()
+        run.progress_path = batch[-1].path
     with transaction.atomic():
         closed = (
             Finding.objects.unresolved()

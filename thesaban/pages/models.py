@@ -583,11 +583,6 @@ class PersonGroup(models.TextChoices):
     COMMUNITY = "community", _("ประธานชุมชน/ประธาน อสม.")
 
 
-# The organisation chart must show both sides of a local government (ITA/OIT item O1).
-POLITICAL_GROUPS = (PersonGroup.EXECUTIVE, PersonGroup.COUNCIL)
-CIVIL_SERVICE_GROUPS = (PersonGroup.DIVISION_HEAD, PersonGroup.STAFF)
-
-
 class PersonQuerySet(models.QuerySet):
     def live(self):
         # What the public sees: people whose current details went through the workflow.

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -152,7 +152,3 @@ def takedown_listing_button(page, user, next_url=None):
 @hooks.register("register_page_header_buttons")
 def takedown_header_button(page, user, view_name, next_url=None):
     yield TakedownButton(page=page, priority=61)
-
-
-def takedown_url(page_id: int) -> str:
-    return reverse("thesaban_takedown", args=[page_id])

@@ -15,14 +15,6 @@ register = template.Library()
 
 
 @register.filter
-def official_date(value: datetime | None) -> str:
-    """``๒๙ มีนาคม ๒๕๖๔``"""
-    if not isinstance(value, datetime):
-        return ""
-    return format_thai_date(value, style="official")
-
-
-@register.filter
 def official_time(value: datetime | None) -> str:
     """``๑๔.๓๐ น.``"""
     if not isinstance(value, datetime):
@@ -36,7 +28,7 @@ def official_datetime(value: datetime | None) -> str:
     """``๒๙ มีนาคม ๒๕๖๔ เวลา ๑๔.๓๐ น.``"""
     if not isinstance(value, datetime):
         return ""
-    return f"{official_date(value)} เวลา {official_time(value)}"
+    return f"{format_thai_date(value, style='official')} เวลา {official_time(value)}"
 
 
 @register.filter

@@ -5,6 +5,7 @@ The web operator and the IT administrator have no division: the operator reviews
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from thesaban.publishing.models import PublicationTask
@@ -141,8 +142,6 @@ def manage_users(client, town, user):
             "groups": [town.finance.preparers_id],
         },
     )
-    from django.contrib.auth import get_user_model
-
     return (
         response.status_code == 302
         and get_user_model().objects.filter(username="newclerk").exists()

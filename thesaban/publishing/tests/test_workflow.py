@@ -6,12 +6,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import GroupPagePermission, PageLogEntry, TaskState, WorkflowState
+from wagtail.models import GroupPagePermission, PageLogEntry, TaskState, Workflow, WorkflowState
 
 from thesaban.publishing import rules
 from thesaban.publishing.models import DivisionApprovalTask, PublicationTask
 
-from .conftest import act, as_user, draft_news, submit
+from .conftest import act, as_user, draft_news, edit_form_data, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +131,6 @@ class TestMakerChecker:
     def test_a_reviewer_who_edits_cannot_approve_their_own_revision(self, client, town):
         page = _submitted(client, town)
         as_user(client, town.supervisor)
-        from .conftest import edit_form_data
-
         data = edit_form_data(client, page, title="แก้ไขโดยผู้บังคับบัญชา")
         data["action-workflow-action"] = "true"
         data["workflow-action-name"] = "approve"
@@ -153,8 +151,6 @@ class TestMakerChecker:
     def test_the_finish_action_refuses_without_an_attestation(self, client, town):
         # Started by API (not the admin form), so no attestation was recorded.
         page = draft_news(town.procurement, town.preparer)
-        from wagtail.models import Workflow
-
         Workflow.objects.get(active=True).start(page, town.preparer)
         as_user(client, town.supervisor)
         assert act(client, page, "approve").status_code == 302
@@ -202,8 +198,6 @@ class TestBadInput:
     def test_an_unavailable_action_in_the_editor_gets_a_thai_reason(self, client, town):
         page = _submitted(client, town)
         as_user(client, town.operator)
-        from .conftest import edit_form_data
-
         data = edit_form_data(client, page)
         data["action-workflow-action"] = "true"
         data["workflow-action-name"] = "approve"
@@ -235,8 +229,6 @@ def test_approving_an_unchanged_page_in_the_editor_makes_no_new_revision(client,
     page = _submitted(client, town)
     revisions = page.revisions.count()
     as_user(client, town.supervisor)
-    from .conftest import edit_form_data
-
     data = edit_form_data(client, page)
     data["action-workflow-action"] = "true"
     data["workflow-action-name"] = "approve"
