@@ -28,28 +28,21 @@ the same Wagtail actions (so the audit log records "wagtail.publish.scheduled" a
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import logging
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.apps import apps
-from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import dateparse, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, Page, Revision
 
+from thesaban.core.locks import database_lock
+
 logger = logging.getLogger(__name__)
 
 SCHEDULE_FIELDS = ("go_live_at", "expire_at")
-# Any constant that no other code in the database uses as an advisory lock.
-ADVISORY_LOCK_KEY = 0x7468_6573_6162_616E  # "thesaban"
-_in_memory_database_lock = threading.Lock()
 
 
 def scheduled_models() -> list[type[models.Model]]:
@@ -193,63 +186,16 @@ def _has_passed(value: str | None, now: datetime) -> bool:
 
 
 # --- One run at a time ---------------------------------------------------------------------
-@contextmanager
-def scheduler_lock(using: str = DEFAULT_DB_ALIAS) -> Iterator[bool]:
-    """Hold the scheduler's lock; yields False at once, without waiting, if another holds it.
+SCHEDULER_LOCK = "publication-windows"
+
+
+def scheduler_lock(using: str = DEFAULT_DB_ALIAS):
+    """Hold the scheduler's lock (`core.locks`); yields False at once if another holds it.
 
     Every worker process runs a scheduler, so two may wake at the same moment; both would
-    publish the same revision (two audit entries, two notifications). The lock lives with
-    the database, which every worker shares:
-
-    - PostgreSQL: a session advisory lock, released by PostgreSQL if the process dies.
-    - SQLite: the database is a file on this machine, so every worker is on this machine too:
-      an exclusive `flock` on a file beside it, released by the kernel if the process dies.
-      (A test's in-memory database belongs to one process: a lock in memory.)
+    publish the same revision (two audit entries, two notifications).
     """
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        with _postgresql_advisory_lock(connection) as held:
-            yield held
-    elif connection.vendor == "sqlite":
-        with _sqlite_lock(connection) as held:
-            yield held
-    else:
-        raise ImproperlyConfigured(f"No scheduler lock for the {connection.vendor} database")
-
-
-@contextmanager
-def _postgresql_advisory_lock(connection: BaseDatabaseWrapper) -> Iterator[bool]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
-        (held,) = cursor.fetchone()
-    try:
-        yield held
-    finally:
-        if held:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
-
-
-@contextmanager
-def _sqlite_lock(connection: BaseDatabaseWrapper) -> Iterator[bool]:
-    if connection.is_in_memory_db():
-        held = _in_memory_database_lock.acquire(blocking=False)
-        try:
-            yield held
-        finally:
-            if held:
-                _in_memory_database_lock.release()
-        return
-    with open(f"{connection.settings_dict['NAME']}.scheduler-lock", "a") as lock_file:
-        try:
-            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
+    return database_lock(SCHEDULER_LOCK, using)
 
 
 # --- What is coming ------------------------------------------------------------------------

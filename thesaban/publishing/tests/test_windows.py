@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from pathlib import Path
-from types import SimpleNamespace
 from unittest import mock
 
 import time_machine
@@ -19,6 +16,7 @@ from wagtail.models import Page, PageLogEntry
 from wagtail.test.utils.form_data import querydict_from_html
 
 from thesaban.accounts.testing import log_in
+from thesaban.core.locks import advisory_key
 from thesaban.core.thai_dates import BANGKOK
 from thesaban.pages.models import NewsPage
 from thesaban.pages.services import ensure_site_structure
@@ -264,7 +262,9 @@ def lock_held_by_another_worker():
         other = connections.create_connection(DEFAULT_DB_ALIAS)
         try:
             with other.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [windows.ADVISORY_LOCK_KEY])
+                cursor.execute(
+                    "SELECT pg_advisory_lock(%s)", [advisory_key(windows.SCHEDULER_LOCK)]
+                )
             yield
         finally:
             other.close()
@@ -302,21 +302,3 @@ class OneRunAtATimeTests(ClockMixin, TestCase):
         self.clock.move_to(START + 2 * ONE_MINUTE)
         self.assertFalse(windows.publish_scheduled().skipped)
         self.assertFalse(windows.publish_scheduled().skipped)
-
-
-class SQLiteFileLockTests(TestCase):
-    def test_two_holders_of_a_database_file_exclude_each_other(self):
-        """On a SQLite file (the demo), the lock is a flock that two workers cannot share."""
-        with tempfile.TemporaryDirectory() as directory:
-            database = SimpleNamespace(
-                is_in_memory_db=lambda: False,
-                settings_dict={"NAME": str(Path(directory) / "db.sqlite3")},
-            )
-            with (
-                windows._sqlite_lock(database) as first,
-                windows._sqlite_lock(database) as second,
-            ):
-                self.assertTrue(first)
-                self.assertFalse(second)
-            with windows._sqlite_lock(database) as again:
-                self.assertTrue(again)
