@@ -27,6 +27,8 @@ class CheckRun(models.Model):
     )
     # Pages are checked in tree order; everything up to and including this path is done.
     progress_path = models.CharField(max_length=255, blank=True, editable=False)
+    # Moved on after every batch: a RUNNING run whose heartbeat stopped has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     pages_checked = models.PositiveIntegerField(_("จำนวนหน้า"), default=0)
     links_checked = models.PositiveIntegerField(_("จำนวนลิงก์"), default=0)
     findings_opened = models.PositiveIntegerField(_("ข้อบกพร่องใหม่"), default=0)
@@ -66,6 +68,13 @@ class Finding(models.Model):
         BROKEN_LINK = "broken_link", _("ลิงก์เสีย")
         UNREACHABLE_LINK = "unreachable_link", _("ติดต่อปลายทางของลิงก์ไม่ได้")
         REDIRECTED_LINK = "redirected_link", _("ลิงก์ถูกเปลี่ยนเส้นทาง")
+        MISSING_CONTENT = "missing_content", _("ไม่มีข้อมูลที่ต้องเผยแพร่")
+        STALE_CONTENT = "stale_content", _("ข้อมูลไม่เป็นปัจจุบัน")
+        WORKFLOW_OVERDUE = "workflow_overdue", _("รอการพิจารณานานเกินกำหนด")
+        SCHEDULE_MISSED = "schedule_missed", _("ไม่ได้เผยแพร่หรือถอนตามเวลาที่ตั้งไว้")
+        EXPIRING_SOON = "expiring_soon", _("จะหมดเวลาเผยแพร่ภายใน 7 วัน")
+        DOCUMENT_METADATA = "document_metadata", _("เอกสารไม่มีชื่อหรือคำอธิบาย")
+        IMAGE_ALT = "image_alt", _("รูปภาพไม่มีข้อความแทนภาพ")
 
     class Severity(models.TextChoices):
         HIGH = "high", _("สูง")
@@ -96,6 +105,15 @@ class Finding(models.Model):
         related_name="findings",
     )
     target_url = models.CharField(_("ปลายทาง"), max_length=2000, blank=True)
+    # The freshness rule a missing or stale content finding broke.
+    rule = models.ForeignKey(
+        "monitoring.FreshnessRule",
+        verbose_name=_("เกณฑ์ความเป็นปัจจุบัน"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
+    )
     detail = models.TextField(_("รายละเอียด"), blank=True)
     first_seen_at = models.DateTimeField(_("พบครั้งแรก"))
     last_seen_at = models.DateTimeField(_("พบล่าสุด"))
@@ -181,3 +199,76 @@ class ExternalLinkResult(models.Model):
     @staticmethod
     def hash_of(url: str) -> str:
         return hashlib.sha256(url.encode()).hexdigest()
+
+
+class FreshnessRule(models.Model):
+    """What must be on the site, and how fresh (เกณฑ์ความเป็นปัจจุบันของข้อมูล), per section.
+
+    Data, not code: the rules of the announcement and of the ITA/OIT items ship with the
+    software (`freshness_rules.py`, keyed by `key`) and staff edit them or add their own.
+    Evaluated by the site check (`content_checks`); a rule broken becomes a finding on its
+    section, routed to the division that owns the section.
+    """
+
+    class Requirement(models.TextChoices):
+        PRESENT = "present", _("มีข้อมูลเผยแพร่อยู่")
+        RECENT = "recent", _("มีรายการใหม่ภายในจำนวนวันที่กำหนด")
+        FISCAL_YEAR = "fiscal_year", _("มีรายการของปีงบประมาณที่กำหนด")
+        MONTHLY = "monthly", _("มีรายการครบทุกเดือนของปีงบประมาณ")
+
+    class Period(models.IntegerChoices):
+        CURRENT = 0, _("ปีงบประมาณปัจจุบัน")
+        PREVIOUS = -1, _("ปีงบประมาณที่ผ่านมา")
+
+    # Shipped rules carry a key so that loading them again updates rather than duplicates;
+    # rules staff add have none.
+    key = models.SlugField(max_length=100, null=True, blank=True, unique=True, editable=False)
+    name = models.CharField(_("ชื่อรายการ"), max_length=255)
+    reference = models.CharField(
+        _("อ้างอิง"),
+        max_length=100,
+        blank=True,
+        help_text=_("เช่น ITA O11 หรือ ประกาศ ข้อ 1"),
+    )
+    section = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("หมวดของเว็บไซต์"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("หน้าที่รวมรายการ เช่น หน้ารายการเอกสารหรือหน้ารวมข่าว"),
+    )
+    requirement = models.CharField(
+        _("ข้อกำหนด"), max_length=20, choices=Requirement.choices, default=Requirement.PRESENT
+    )
+    max_age_days = models.PositiveSmallIntegerField(
+        _("รายการล่าสุดต้องไม่เก่ากว่า (วัน)"), null=True, blank=True
+    )
+    fiscal_year = models.SmallIntegerField(
+        _("ปีงบประมาณ"), choices=Period.choices, default=Period.CURRENT
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("ผ่อนผัน (วัน)"),
+        default=0,
+        help_text=_(
+            "จำนวนวันหลังเริ่มปีงบประมาณ (หรือหลังสิ้นเดือน สำหรับรายการรายเดือน) "
+            "ก่อนที่จะถือว่าขาด เช่น สรุปผลการจัดซื้อจัดจ้างของเดือนที่แล้วภายในวันที่ 15"
+        ),
+    )
+    severity = models.CharField(
+        _("ความรุนแรง"),
+        max_length=10,
+        choices=Finding.Severity.choices,
+        default=Finding.Severity.MEDIUM,
+    )
+    active = models.BooleanField(_("ใช้งาน"), default=True)
+    note = models.TextField(_("คำอธิบาย"), blank=True)
+
+    class Meta:
+        ordering = ["reference", "name"]
+        verbose_name = _("เกณฑ์ความเป็นปัจจุบันของข้อมูล")
+        verbose_name_plural = _("เกณฑ์ความเป็นปัจจุบันของข้อมูล")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}".strip()
