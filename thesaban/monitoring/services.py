@@ -32,12 +32,13 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.signals import request_finished
 from django.db import close_old_connections, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.test import Client
 from django.utils import timezone
 from wagtail.models import Page, Site
 
 from thesaban.accounts.models import Division
+from thesaban.core.locks import database_lock
 from thesaban.core.thai_dates import BANGKOK
 from thesaban.publishing.windows import scheduler_lock
 
@@ -50,6 +51,9 @@ EXTERNAL_RESULT_LIFETIME = timedelta(days=1)
 # Answers older than this are of no use to anyone: removed after each run.
 EXTERNAL_RESULT_KEPT = timedelta(days=7)
 BATCH_SIZE = 50
+SITE_CHECK_LOCK = "site-check"
+# A run whose heartbeat is older than this, with nobody holding the lock, lost its worker.
+STALLED_AFTER = timedelta(minutes=15)
 _SKIPPED_SCHEMES = {"mailto", "tel", "javascript", "data", "sms", "line"}
 
 
@@ -72,15 +76,34 @@ class PageResult:
 # --- Public services -----------------------------------------------------------------------
 def run_check(
     *,
+    run_id: int | None = None,
     limits: link_checker.CheckerLimits | None = None,
     batch_size: int = BATCH_SIZE,
-) -> CheckRun:
-    """Check the whole site, or finish the run that stopped half way; returns the run."""
+) -> CheckRun | None:
+    """Check the whole site, or finish the run that stopped half way; returns the run.
+
+    One check at a time, across every worker (`SITE_CHECK_LOCK`): returns None at once if
+    another is running. With `run_id` (the run the scheduler opened), returns None if an
+    earlier task already finished that run, rather than starting a second one.
+    """
+    with database_lock(SITE_CHECK_LOCK) as held:
+        if not held:
+            logger.info("Site check not started: another check is running")
+            return None
+        if run_id is not None:
+            run = CheckRun.objects.get(pk=run_id)
+            if run.status != CheckRun.Status.RUNNING:
+                return None
+        return _run_check(limits=limits, batch_size=batch_size)
+
+
+def _run_check(*, limits: link_checker.CheckerLimits | None, batch_size: int) -> CheckRun:
     run = CheckRun.objects.filter(status=CheckRun.Status.RUNNING).order_by("started_at").first()
     if run is None:
-        run = CheckRun.objects.create()
+        run = CheckRun.objects.create(heartbeat_at=timezone.now())
     else:
         logger.info("Resuming site check %s after %r", run.pk, run.progress_path)
+        CheckRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
     checker = _SiteChecker(limits=limits)
     while True:
         batch = list(
@@ -97,6 +120,7 @@ def run_check(
             opened = sum(_record(result, run=run) for result in results)
             CheckRun.objects.filter(pk=run.pk).update(
                 progress_path=batch[-1].path,
+                heartbeat_at=timezone.now(),
                 pages_checked=F("pages_checked") + sum(result.rendered for result in results),
                 links_checked=F("links_checked") + sum(result.links for result in results),
                 findings_opened=F("findings_opened") + opened,
@@ -203,6 +227,34 @@ def start_due_check(*, now: datetime | None = None) -> CheckRun | None:
                 status=CheckRun.Status.ABANDONED, finished_at=now
             )
             return CheckRun.objects.create(started_at=now)
+
+
+def stalled_run(*, now: datetime | None = None) -> CheckRun | None:
+    """A run left RUNNING by a worker that died, to be taken over by a new task.
+
+    Its heartbeat (or start) is older than `STALLED_AFTER` and no process holds the check's
+    lock. The heartbeat is moved on, so that the scheduler's next look, a minute later, does
+    not enqueue the same run again while the first task waits in the queue.
+    """
+    now = now or timezone.now()
+    stale_before = now - STALLED_AFTER
+    run = (
+        CheckRun.objects.filter(status=CheckRun.Status.RUNNING)
+        .filter(
+            Q(heartbeat_at__lt=stale_before)
+            | Q(heartbeat_at__isnull=True, started_at__lt=stale_before)
+        )
+        .order_by("started_at")
+        .first()
+    )
+    if run is None:
+        return None
+    with database_lock(SITE_CHECK_LOCK) as held:
+        if not held:
+            return None  # a check is running after all, and will get to it
+        CheckRun.objects.filter(pk=run.pk).update(heartbeat_at=now)
+    logger.warning("Site check %s stalled since %s: enqueued again", run.pk, run.heartbeat_at)
+    return run
 
 
 def daily_check_time() -> time | None:

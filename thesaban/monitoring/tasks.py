@@ -6,9 +6,15 @@ from . import notifications, services
 
 
 @task()
-def check_site() -> dict[str, object]:
-    """Run the site check (`services.run_check`) in the worker, then mail the digests."""
-    run = services.run_check()
+def check_site(run_id: int | None = None) -> dict[str, object]:
+    """Run the site check (`services.run_check`) in the worker, then mail the digests.
+
+    Does nothing while another check runs (one at a time), or if the scheduler's run was
+    already finished by an earlier task.
+    """
+    run = services.run_check(run_id=run_id)
+    if run is None:
+        return {"run": run_id, "skipped": True}
     messages = notifications.send_digests(run=run)
     return {
         "run": run.pk,
@@ -22,12 +28,14 @@ def check_site() -> dict[str, object]:
 
 @task()
 def start_daily_site_check() -> bool:
-    """Enqueue the day's site check once its time has come (`services.start_due_check`).
+    """Enqueue the day's site check once its time has come (`services.start_due_check`),
+    or again a run whose worker died half way (`services.stalled_run`), which then resumes.
 
     The worker's scheduler calls this every minute; the check itself is enqueued, not run in
     the scheduler's thread, which must stay free for publication windows (decision 0004).
     """
-    if services.start_due_check() is None:
+    run = services.start_due_check() or services.stalled_run()
+    if run is None:
         return False
-    check_site.enqueue()
+    check_site.enqueue(run_id=run.pk)
     return True

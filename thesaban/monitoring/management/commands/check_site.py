@@ -26,6 +26,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Enqueued site check: task {result.id}")
             return
         run = services.run_check()
+        if run is None:
+            self.stderr.write("Another site check is running: nothing done.")
+            return
         self.stdout.write(
             f"Site check {run.pk}: {run.pages_checked} pages, {run.links_checked} links, "
             f"{run.findings_opened} findings opened, {run.findings_closed} closed"
