@@ -20,10 +20,10 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page, Revision
 
+from thesaban.core import pdf
 from thesaban.core.models import MunicipalitySettings
 from thesaban.core.thai_dates import BANGKOK, THAI_MONTHS, buddhist_year
 
-from . import pdf
 from .records import (
     PublicationRecord,
     RecordAccess,

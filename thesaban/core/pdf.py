@@ -9,6 +9,10 @@ typed by staff) can never make the server fetch a file or a URL.
 
 from __future__ import annotations
 
+import mimetypes
+import os
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -45,9 +49,41 @@ class StaticFilesFetcher(URLFetcher):
         path = _static_file(name)
         if path is None or ".." in Path(name).parts:
             raise ValueError(f"no such static file: {name}")
-        return URLFetcherResponse(url, body=path.read_bytes())
+        # WeasyPrint reads a linked stylesheet only when told it is text/css.
+        mime_type, _encoding = mimetypes.guess_type(path.name)
+        headers = {"Content-Type": mime_type} if mime_type else None
+        return URLFetcherResponse(url, body=path.read_bytes(), headers=headers)
+
+
+# fontTools stamps every font subset it writes with the current time (the `head` table), so two
+# renderings of the same page a second apart differ in bytes, unless SOURCE_DATE_EPOCH is set
+# (the reproducible-builds convention, which fontTools follows). A subset embedded in a PDF is
+# dated by nobody; a fixed stamp lets a frozen document re-render byte for byte. The lock keeps
+# one thread's restore from racing another's render (rendering holds the GIL anyway).
+_FONT_TIMESTAMP = "0"
+_font_timestamp_lock = threading.Lock()
+
+
+@contextmanager
+def _fixed_font_timestamps():
+    with _font_timestamp_lock:
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        if previous is None:
+            os.environ["SOURCE_DATE_EPOCH"] = _FONT_TIMESTAMP
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def html_to_pdf(html: str) -> bytes:
-    """An A4 PDF of `html`, with the fonts its stylesheet names embedded."""
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
+    """An A4 PDF of `html`, with the fonts its stylesheet names embedded.
+
+    The same HTML gives the same bytes: the document's dates are the page's own
+    (`<meta name="dcterms.created">`, none if absent) and the embedded fonts carry a fixed
+    stamp, never the time of rendering.
+    """
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher())
+    with _fixed_font_timestamps():
+        return document.write_pdf()
