@@ -84,6 +84,16 @@ def ensure_role_groups(*, root: Page) -> dict[str, Group]:
     operator.permissions.add(
         _permission("core", "change_municipalitysettings"),
         *(_permission(app, codename) for app, codename in _DIVISION_MODEL_PERMISSIONS),
+        # Wagtail's site history lists a model's audit entries only to those with a right on
+        # it: this lets the web operators, who see every finding, see the findings' history.
+        _permission("monitoring", "view_finding"),
+        # What the site check expects of each section, and the holidays its working days
+        # skip: the web operators keep both (Settings in the admin).
+        *(
+            _permission(app, f"{action}_{model}")
+            for app, model in (("monitoring", "freshnessrule"), ("core", "holiday"))
+            for action in ("add", "change", "delete", "view")
+        ),
     )
     groups["it_administrator"].permissions.add(
         *(

@@ -47,6 +47,26 @@ class SiteDocument(AbstractDocument):
         verbose_name_plural = _("เอกสาร")
 
 
+class Holiday(models.Model):
+    """A public holiday (วันหยุดราชการ): not a working day when the site check counts how long
+    an item has waited in the workflow (`working_days`).
+
+    Fixed-date holidays of 2569–2570 ship with the software (migration 0004); holidays set by
+    the lunar calendar and substitute days the cabinet announces are added by staff.
+    """
+
+    date = models.DateField(_("วันที่"), unique=True)
+    name = models.CharField(_("ชื่อวันหยุด"), max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("วันหยุดราชการ")
+        verbose_name_plural = _("วันหยุดราชการ")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
 @register_setting(icon="home")
 class MunicipalitySettings(BaseSiteSetting):
     """Who the municipality is and how to reach it: shown in the header, footer and contact page.

@@ -4,8 +4,9 @@ The only module of the monitoring app that goes on the network. Polite: at most
 `per_host` requests to one host at a time, HEAD first (GET only when HEAD is refused or fails),
 redirects followed and reported. Bounded: every address has a deadline of its own, and a
 host that has let `give_up_after` requests time out is not asked again in this check, so a site
-that accepts connections and never answers costs about one deadline, not the whole run.
-A host is its name and port.
+that accepts connections and never answers costs about one deadline, not the whole run. The
+site check asks batch after batch: it passes the same `HostMemory` to every call, so what was
+learnt about a host lasts the whole run, not one batch. A host is its name and port.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
@@ -28,6 +29,8 @@ UNREACHABLE = "unreachable"
 
 # HEAD answers that say "ask me with GET" rather than "this address is gone".
 _RETRY_WITH_GET = {400, 403, 405, 501}
+# The detail of an address not asked because its host stopped answering earlier in the check.
+GIVEN_UP = "timeout (host not answering)"
 USER_AGENT = "Thesaban site check (+https://github.com/thesaban)"
 
 
@@ -52,21 +55,44 @@ class CheckerLimits:
     give_up_after: int = 2
 
 
+@dataclass
+class HostMemory:
+    """What one check has learnt about hosts so far: how many of their requests timed out.
+
+    Pass the same memory to every `check_links` call of a run: a host given up in one batch
+    is not asked again in the next.
+    """
+
+    timeouts: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def given_up(self, host: str, limits: CheckerLimits) -> bool:
+        return self.timeouts[host] >= limits.give_up_after
+
+
 def check_links(
-    urls: Iterable[str], *, limits: CheckerLimits | None = None
+    urls: Iterable[str],
+    *,
+    limits: CheckerLimits | None = None,
+    hosts: HostMemory | None = None,
 ) -> dict[str, LinkResult]:
-    """Check each address once; returns a result for every one of them."""
+    """Check each address once; returns a result for every one of them.
+
+    `hosts` carries what earlier calls of the same check learnt (hosts given up); without it,
+    this call starts afresh.
+    """
     unique = list(dict.fromkeys(urls))
     if not unique:
         return {}
-    return asyncio.run(_check_all(unique, limits or CheckerLimits()))
+    return asyncio.run(_check_all(unique, limits or CheckerLimits(), hosts or HostMemory()))
 
 
-async def _check_all(urls: list[str], limits: CheckerLimits) -> dict[str, LinkResult]:
+async def _check_all(
+    urls: list[str], limits: CheckerLimits, memory: HostMemory
+) -> dict[str, LinkResult]:
     host_slots: dict[str, asyncio.Semaphore] = defaultdict(
         lambda: asyncio.Semaphore(limits.per_host)
     )
-    timeouts: dict[str, int] = defaultdict(int)
+    timeouts = memory.timeouts
     total_slots = asyncio.Semaphore(limits.total)
     timeout = httpx.Timeout(
         limits.read_timeout, connect=limits.connect_timeout, pool=limits.deadline
@@ -83,8 +109,8 @@ async def _check_all(urls: list[str], limits: CheckerLimits) -> dict[str, LinkRe
         async def one(url: str) -> LinkResult:
             host = urlsplit(url).netloc.lower()
             async with host_slots[host], total_slots:
-                if timeouts[host] >= limits.give_up_after:
-                    return LinkResult(url, UNREACHABLE, detail="timeout (host not answering)")
+                if memory.given_up(host, limits):
+                    return LinkResult(url, UNREACHABLE, detail=GIVEN_UP)
                 try:
                     result = await asyncio.wait_for(_check_one(client, url), limits.deadline)
                 except TimeoutError:

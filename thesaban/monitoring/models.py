@@ -1,6 +1,7 @@
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -272,3 +273,10 @@ class FreshnessRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}".strip()
+
+    def clean(self):
+        super().clean()
+        if self.requirement == self.Requirement.RECENT and not self.max_age_days:
+            raise ValidationError(
+                {"max_age_days": _("กรุณากำหนดจำนวนวันสำหรับเกณฑ์ “มีรายการใหม่ภายในจำนวนวันที่กำหนด”")}
+            )

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
@@ -35,6 +34,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import F, Q
 from django.test import Client
 from django.utils import timezone
+from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
 from thesaban.accounts.models import Division
@@ -42,8 +42,9 @@ from thesaban.core.locks import database_lock
 from thesaban.core.thai_dates import BANGKOK
 from thesaban.publishing.windows import scheduler_lock
 
-from . import link_checker
+from . import content_checks, history, link_checker
 from .models import CheckRun, ExternalLinkResult, Finding
+from .problems import PageResult, Problem
 
 logger = logging.getLogger(__name__)
 
@@ -55,22 +56,6 @@ SITE_CHECK_LOCK = "site-check"
 # A run whose heartbeat is older than this, with nobody holding the lock, lost its worker.
 STALLED_AFTER = timedelta(minutes=15)
 _SKIPPED_SCHEMES = {"mailto", "tel", "javascript", "data", "sms", "line"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str
-    severity: str
-    target_url: str = ""
-    detail: str = ""
-
-
-@dataclass
-class PageResult:
-    page: Page
-    problems: list[Problem] = field(default_factory=list)
-    links: int = 0
-    rendered: bool = False
 
 
 # --- Public services -----------------------------------------------------------------------
@@ -126,12 +111,21 @@ def _run_check(*, limits: link_checker.CheckerLimits | None, batch_size: int) ->
                 findings_opened=F("findings_opened") + opened,
             )
         run.progress_path = batch[-1].path
+    # What must be there and is not, what is stuck (content_checks): a handful of queries for
+    # the whole site, recorded with the run so that what is gone is closed below.
     with transaction.atomic():
-        closed = (
-            Finding.objects.unresolved()
-            .exclude(last_seen_run=run)
-            .update(status=Finding.Status.RESOLVED, resolved_at=timezone.now())
+        opened = sum(_record(result, run=run) for result in content_checks.find_problems())
+        CheckRun.objects.filter(pk=run.pk).update(
+            heartbeat_at=timezone.now(), findings_opened=F("findings_opened") + opened
         )
+    with transaction.atomic():
+        gone = list(
+            Finding.objects.unresolved().exclude(last_seen_run=run).values_list("pk", flat=True)
+        )
+        closed = Finding.objects.filter(pk__in=gone).update(
+            status=Finding.Status.RESOLVED, resolved_at=timezone.now()
+        )
+        history.log_resolved(gone, run=run)
         CheckRun.objects.filter(pk=run.pk).update(
             status=CheckRun.Status.FINISHED, finished_at=timezone.now(), findings_closed=closed
         )
@@ -164,12 +158,23 @@ def check_page(*, page: Page, user=None) -> tuple[int, int]:
         seen = {_fingerprint(problem, page) for problem in result.problems}
         with transaction.atomic():
             opened = _record(result, run=None)
-    resolved = (
-        Finding.objects.unresolved()
-        .filter(page=page)
-        .exclude(fingerprint__in=seen)
-        .update(status=Finding.Status.RESOLVED, resolved_at=timezone.now(), resolved_by=user)
-    )
+    # The content checks of this page (its section's rules, its workflow and window, the files
+    # it uses) are still true or not whether it is live: what still is must stay open.
+    for result in content_checks.find_problems(page=page):
+        seen |= {_fingerprint(problem, page) for problem in result.problems}
+        with transaction.atomic():
+            opened += _record(result, run=None)
+    with transaction.atomic():
+        gone = list(
+            Finding.objects.unresolved()
+            .filter(page=page)
+            .exclude(fingerprint__in=seen)
+            .values_list("pk", flat=True)
+        )
+        resolved = Finding.objects.filter(pk__in=gone).update(
+            status=Finding.Status.RESOLVED, resolved_at=timezone.now(), resolved_by=user
+        )
+        history.log_resolved(gone, user=user)
     return opened, resolved
 
 
@@ -177,27 +182,61 @@ def mark_fixed(*, finding: Finding, user) -> bool:
     """Staff say the problem is fixed: its page is checked again at once.
 
     Returns True, the finding resolved by `user`, if the problem is gone; otherwise it stays
-    open with `last_seen_at` updated.
+    open with `last_seen_at` updated. Either way the finding's history says so
+    (`history.FIXED` or `history.STILL_THERE`, by `user`).
     """
     if finding.page is None:
-        Finding.objects.filter(pk=finding.pk).update(
-            status=Finding.Status.RESOLVED, resolved_at=timezone.now(), resolved_by=user
-        )
-    else:
+        # No page to check again (a rule whose section is gone, a file no page uses): the
+        # content checks look again instead.
+        with transaction.atomic():
+            if content_checks.is_still_found(finding):
+                Finding.objects.filter(pk=finding.pk).update(last_seen_at=timezone.now())
+                finding.refresh_from_db()
+                log(
+                    instance=finding,
+                    action=history.STILL_THERE,
+                    user=user,
+                    data={"detail": finding.detail},
+                )
+                return False
+            Finding.objects.filter(pk=finding.pk).update(
+                status=Finding.Status.RESOLVED, resolved_at=timezone.now(), resolved_by=user
+            )
+            finding.refresh_from_db()
+            log(instance=finding, action=history.FIXED, user=user)
+        return True
+    with history.marking_fixed(finding, user) as marking:
         check_page(page=finding.page, user=user)
     finding.refresh_from_db()
-    return finding.status == Finding.Status.RESOLVED
+    fixed = finding.status == Finding.Status.RESOLVED
+    if not fixed:
+        log(
+            instance=finding,
+            action=history.STILL_THERE,
+            user=user,
+            data={"detail": finding.detail},
+        )
+    elif not marking.logged:
+        # The re-check logs what it resolves (as FIXED for this one, see `marking_fixed`);
+        # if it did not, the person's fix must still be on record.
+        log(instance=finding, action=history.FIXED, user=user)
+    return fixed
 
 
 def accept_finding(*, finding: Finding, user, reason: str) -> Finding:
-    """Staff decide the problem may stay (an outside site that refuses robots); a reason is owed."""
+    """Staff decide the problem may stay (an outside site that refuses robots); a reason is owed.
+
+    The decision and its reason go to the finding's history (`history.ACCEPTED`), by `user`.
+    """
     reason = reason.strip()
     if not reason:
         raise ValueError("A reason is required to accept a finding.")
     finding.status = Finding.Status.ACCEPTED
     finding.accepted_by = user
     finding.accepted_reason = reason
-    finding.save(update_fields=["status", "accepted_by", "accepted_reason"])
+    with transaction.atomic():
+        finding.save(update_fields=["status", "accepted_by", "accepted_reason"])
+        log(instance=finding, action=history.ACCEPTED, user=user, data={"reason": reason})
     return finding
 
 
@@ -265,8 +304,10 @@ def daily_check_time() -> time | None:
 
 
 # --- Recording ------------------------------------------------------------------------------
-def _fingerprint(problem: Problem, page: Page) -> str:
-    return Finding.fingerprint_of(kind=problem.kind, page_id=page.pk, target_url=problem.target_url)
+def _fingerprint(problem: Problem, page: Page | None) -> str:
+    return Finding.fingerprint_of(
+        kind=problem.kind, page_id=page.pk if page else None, target_url=problem.target_url
+    )
 
 
 def _record(result: PageResult, *, run: CheckRun | None) -> int:
@@ -274,8 +315,11 @@ def _record(result: PageResult, *, run: CheckRun | None) -> int:
     if not result.problems:
         return 0
     now = timezone.now()
-    division = Division.objects.owning(result.page)
-    opened = 0
+    # A page's problems go to the division that owns it; those of no page to the owner the
+    # check named (a snippet's division), or to nobody: the web operators.
+    page = result.page
+    division = Division.objects.owning(page) if page is not None else result.division
+    created: list[Finding] = []
     seen: set[str] = set()
     for problem in result.problems:
         fingerprint = _fingerprint(problem, result.page)
@@ -294,20 +338,23 @@ def _record(result: PageResult, *, run: CheckRun | None) -> int:
             seen_again["last_seen_run"] = run
         updated = Finding.objects.unresolved().filter(fingerprint=fingerprint).update(**seen_again)
         if not updated:
-            Finding.objects.create(
-                fingerprint=fingerprint,
-                kind=problem.kind,
-                severity=problem.severity,
-                page=result.page,
-                division=division,
-                target_url=problem.target_url,
-                detail=problem.detail,
-                first_seen_at=now,
-                last_seen_at=now,
-                last_seen_run=run,
+            created.append(
+                Finding.objects.create(
+                    fingerprint=fingerprint,
+                    kind=problem.kind,
+                    severity=problem.severity,
+                    page=result.page,
+                    division=division,
+                    target_url=problem.target_url,
+                    rule_id=problem.rule_id,
+                    detail=problem.detail,
+                    first_seen_at=now,
+                    last_seen_at=now,
+                    last_seen_run=run,
+                )
             )
-            opened += 1
-    return opened
+    history.log_opened(created)
+    return len(created)
 
 
 # --- Checking ------------------------------------------------------------------------------
@@ -318,6 +365,7 @@ class _SiteChecker:
         self.limits = limits
         self.use_cache = use_cache
         self.internal_results: dict[str, Problem | None] = {}
+        self._clients: dict[str, Client] = {}
         # Host and port, as a link names them: a port of 127.0.0.1 is not this site.
         self.site_hosts = {
             _host(f"http://{hostname}:{port}")
@@ -362,10 +410,16 @@ class _SiteChecker:
         return results
 
     def _client(self, url: str) -> Client:
+        # One client per host for the whole check: a new Client loads the middleware again
+        # on its first request, and WhiteNoise's scans every static file (~150 ms).
         parts = urlsplit(url)
-        client = Client(raise_request_exception=False, HTTP_HOST=parts.netloc)
+        client = self._clients.get(parts.netloc)
+        if client is None:
+            client = Client(raise_request_exception=False, HTTP_HOST=parts.netloc)
+            self._clients[parts.netloc] = client
         # Any session cookie makes the page cache step aside (core.page_cache): the check
-        # must see the page as rendered now, and must not fill the cache.
+        # must see the page as rendered now, and must not fill the cache. Set before every
+        # request: an answer may have deleted it.
         client.cookies[settings.SESSION_COOKIE_NAME] = "site-check"
         return client
 
@@ -453,20 +507,31 @@ class _SiteChecker:
                     stored.detail,
                 )
         to_ask = [url for url in urls if url not in answers]
-        asked = link_checker.check_links(to_ask, limits=self.limits)
+        # What the run learnt about hosts lasts the whole run: a host that stopped answering
+        # in one batch is not waited for again in every batch after it.
+        if not hasattr(self, "external_hosts"):
+            self.external_hosts = link_checker.HostMemory()
+        asked = link_checker.check_links(to_ask, limits=self.limits, hosts=self.external_hosts)
         now = timezone.now()
-        for result in asked.values():
-            ExternalLinkResult.objects.update_or_create(
-                url_hash=ExternalLinkResult.hash_of(result.url),
-                defaults={
-                    "url": result.url,
-                    "outcome": result.outcome,
-                    "status_code": result.status_code,
-                    "final_url": result.final_url[:2000],
-                    "detail": result.detail[:500],
-                    "checked_at": now,
-                },
-            )
+        # One statement per batch (insert, or update the day-old answer), not two per address.
+        ExternalLinkResult.objects.bulk_create(
+            [
+                ExternalLinkResult(
+                    url_hash=ExternalLinkResult.hash_of(result.url),
+                    url=result.url,
+                    outcome=result.outcome,
+                    status_code=result.status_code,
+                    final_url=result.final_url[:2000],
+                    detail=result.detail[:500],
+                    checked_at=now,
+                )
+                for result in asked.values()
+            ],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["url_hash"],
+            update_fields=["url", "outcome", "status_code", "final_url", "detail", "checked_at"],
+        )
         answers.update(asked)
         return answers
 

@@ -1,13 +1,16 @@
-"""The monitoring app's share of the Wagtail admin: the findings report, a page's findings
-("ตรวจอีกครั้ง" among the page's header buttons) and the dashboard panel."""
+"""The monitoring app's share of the Wagtail admin: the findings report and its row actions,
+a page's findings ("ตรวจอีกครั้ง" among the page's header buttons), the dashboard panel, and
+the findings' history in Wagtail's audit log."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import register_admin_url_finder
 from wagtail.admin.widgets import Button
 
-from . import views
-from .views import FindingReportMenuItem, FindingReportView
+from . import history, views
+from .models import Finding
+from .views import FindingAdminURLFinder, FindingReportMenuItem, FindingReportView
 
 
 @hooks.register("register_admin_urls")
@@ -18,6 +21,11 @@ def register_findings_report_urls():
             "reports/site-check/results/",
             FindingReportView.as_view(results_only=True),
             name="monitoring_findings_results",
+        ),
+        path(
+            "reports/site-check/<int:finding_id>/",
+            views.finding_action,
+            name="monitoring_finding_action",
         ),
     ]
 
@@ -60,3 +68,20 @@ def page_findings_button(page, user, view_name, next_url=None):
 def add_open_findings_panel(request, panels):
     if views.can_view_findings(request.user):
         panels.append(views.OpenFindingsPanel())
+
+
+@hooks.register("register_log_actions")
+def register_finding_log_actions(actions) -> None:
+    # Each step of a finding's life is an audit entry, so Wagtail's site history lists it.
+    history.register_actions(actions)
+
+
+# Wagtail's site history links each entry to its object; a finding's is its page's findings.
+register_admin_url_finder(Finding, FindingAdminURLFinder)
+
+
+@hooks.register("register_admin_viewset")
+def register_freshness_rule_viewset():
+    from .freshness_admin import FreshnessRuleViewSet
+
+    return FreshnessRuleViewSet()

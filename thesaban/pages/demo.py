@@ -176,11 +176,12 @@ def _image(title: str, description: str, seed: int, size=(800, 500)) -> SiteImag
     return image
 
 
-def _document(title: str) -> SiteDocument:
+def _document(title: str, *, described: bool = True) -> SiteDocument:
     existing = SiteDocument.objects.filter(title=title).first()
     if existing:
         return existing
-    document = SiteDocument(title=title, description=f"ไฟล์ตัวอย่าง: {title}")
+    description = f"ไฟล์ตัวอย่าง: {title}" if described else ""
+    document = SiteDocument(title=title, description=description)
     document.file.save(
         "demo-document.pdf", ContentFile(_sample_pdf("Thesaban demo document")), save=False
     )
@@ -193,8 +194,8 @@ def _fill_once(parent: Page, make_children: Callable[[Page], None]) -> None:
         make_children(parent)
 
 
-def _attach(page: Page, title: str) -> None:
-    page.attachments.add(Attachment(document=_document(title)))
+def _attach(page: Page, title: str, *, described: bool = True) -> None:
+    page.attachments.add(Attachment(document=_document(title, described=described)))
     page.save()
 
 
@@ -204,6 +205,13 @@ def _fill_news(index: NewsIndexPage) -> None:
         page = index.add_child(
             instance=NewsPage(
                 title=title,
+                # A job advert ends with its application period: the daily site check lists it
+                # among the publications ending within 7 days.
+                expire_at=(
+                    timezone.now() + datetime.timedelta(days=5)
+                    if index.kind == "recruitment"
+                    else None
+                ),
                 date=today - datetime.timedelta(days=3 + number * 9),
                 summary=f"{title} — รายละเอียดโดยสรุปสำหรับประชาชน",
                 listing_image=_image(
@@ -217,12 +225,19 @@ def _fill_news(index: NewsIndexPage) -> None:
                 ],
             )
         )
-        _attach(page, f"เอกสารประกอบ {title}")
+        # One file uploaded without a description, for the site check to find.
+        _attach(page, f"เอกสารประกอบ {title}", described=index.kind != "procurement_result")
+
+
+# Sections whose plan of the current fiscal year is not published yet: the site check's
+# freshness rules (ITA O23) report it.
+BEHIND_SECTIONS = ("plans/anti-corruption",)
 
 
 def _fill_documents(index: DocumentIndexPage) -> None:
     today = timezone.localdate()
-    for years_back in (0, 1):
+    behind = any(index.url_path.endswith(f"/{path}/") for path in BEHIND_SECTIONS)
+    for years_back in (1,) if behind else (0, 1):
         date = today.replace(year=today.year - years_back, day=1)
         fiscal_year = fiscal_year_of(date)
         page = index.add_child(

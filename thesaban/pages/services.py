@@ -57,7 +57,8 @@ def ensure_site_structure(*, home_title: str = "หน้าหลัก") -> Ho
     """Create the home page, every category and every item of the announcement (R1).
 
     Safe to run again: what exists is kept as it is (staff may have renamed or filled it), and
-    only what is missing is added. The default site is pointed at the home page.
+    only what is missing is added. The default site is pointed at the home page, and the
+    shipped freshness rules of the site check are added if missing.
     """
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
@@ -92,4 +93,10 @@ def ensure_site_structure(*, home_title: str = "หน้าหลัก") -> Ho
     if not home.main_menu:
         home.main_menu = _home_menu_blocks(home)
         home.save()
+
+    # The site check's freshness rules name these sections: created with them, once, and the
+    # staff's from then on. Imported here: monitoring reads the site, the site never needs it.
+    from thesaban.monitoring.freshness_rules import ensure_freshness_rules
+
+    ensure_freshness_rules(home=home)
     return home

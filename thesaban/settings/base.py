@@ -62,6 +62,8 @@ PAGE_CACHE_SECONDS = int(env_str("PAGE_CACHE_SECONDS", "600"))
 THESABAN_REQUIRE_TOTP = env_bool("THESABAN_REQUIRE_TOTP", True)
 # Bangkok time of the daily site check (announcement 3.2), HH:MM; "off" for none.
 THESABAN_SITE_CHECK_AT = env_str("THESABAN_SITE_CHECK_AT", "06:00")
+# Working days an item may wait for a reviewer before the site check reports it.
+THESABAN_WORKFLOW_MAX_WORKING_DAYS = int(env_str("THESABAN_WORKFLOW_MAX_WORKING_DAYS", "3"))
 
 # --- Applications ----------------------------------------------------------------------
 INSTALLED_APPS = [

@@ -1,19 +1,26 @@
-"""Digests after a run, and the findings report in the admin."""
+"""Digests after a run, and the admin: the findings report and its row actions, a page's
+findings with their history, the dashboard panel."""
+
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.urls import reverse
-from wagtail.models import Page, Site
+from django.utils import timezone
+from wagtail.models import ModelLogEntry, Page, Site
+from wagtail.rich_text import RichText
 
 from thesaban.accounts.models import Division
 from thesaban.accounts.roles import WEB_OPERATOR
 from thesaban.accounts.services import ensure_role_groups
 from thesaban.accounts.testing import log_in
-from thesaban.monitoring.models import Finding
+from thesaban.core.thai_dates import BANGKOK
+from thesaban.monitoring import history, services
+from thesaban.monitoring.models import CheckRun, Finding
 from thesaban.monitoring.notifications import send_digests
-from thesaban.pages.models import HomePage, SectionPage
+from thesaban.pages.models import ContentPage, HomePage, SectionPage
 
 from .factories import CheckRunFactory, FindingFactory
 
@@ -200,3 +207,377 @@ class DashboardPanelTests(FindingsForStaffTestCase):
         self.assertContains(response, "https://gone.example/a")
         self.assertNotContains(response, "https://gone.example/b")
         self.assertNotContains(response, "https://gone.example/fixed")
+
+
+def actions_of(finding: Finding) -> list[tuple[str, str | None]]:
+    """The finding's history, oldest first: (action, username)."""
+    return [
+        (entry.action, entry.user.username if entry.user else None)
+        for entry in reversed(history.entries_for([finding]))
+    ]
+
+
+class FindingReportActionsTests(FindingsForStaffTestCase):
+    url = reverse("monitoring_findings")
+
+    def action_url(self, finding: Finding) -> str:
+        return reverse("monitoring_finding_action", args=[finding.pk])
+
+    def test_unresolved_first_then_high_before_low_then_newest(self):
+        now = timezone.now()
+        FindingFactory(
+            page=self.works_section,
+            division=self.works,
+            severity=Finding.Severity.LOW,
+            target_url="https://order.example/low-newest",
+            last_seen_at=now,
+        )
+        FindingFactory(
+            page=self.works_section,
+            division=self.works,
+            severity=Finding.Severity.HIGH,
+            target_url="https://order.example/high-oldest",
+            last_seen_at=now - timedelta(days=3),
+        )
+        FindingFactory(
+            page=self.works_section,
+            division=self.works,
+            severity=Finding.Severity.MEDIUM,
+            target_url="https://order.example/medium-old",
+            last_seen_at=now - timedelta(days=2),
+        )
+        FindingFactory(
+            page=self.works_section,
+            division=self.works,
+            severity=Finding.Severity.MEDIUM,
+            target_url="https://order.example/medium-new",
+            last_seen_at=now - timedelta(days=1),
+        )
+        log_in(self.client, self.operator)
+        content = self.client.get(self.url).content.decode()
+        order = [
+            "https://order.example/high-oldest",
+            "https://order.example/medium-new",
+            "https://order.example/medium-old",
+            "https://order.example/low-newest",
+            # Resolved, though high and recent, comes after every unresolved one.
+            "https://gone.example/fixed",
+        ]
+        positions = [content.index(target) for target in order]
+        self.assertEqual(positions, sorted(positions))
+
+    def test_the_latest_run_is_summarised_in_thai_with_a_buddhist_year(self):
+        CheckRun.objects.create(
+            started_at=datetime(2026, 3, 5, 6, 0, tzinfo=BANGKOK),
+            finished_at=datetime(2026, 3, 5, 6, 20, tzinfo=BANGKOK),
+            status=CheckRun.Status.FINISHED,
+            pages_checked=120,
+            links_checked=845,
+            findings_opened=3,
+            findings_closed=2,
+        )
+        CheckRun.objects.filter(pk=self.check_run.pk).update(
+            started_at=datetime(2026, 3, 4, 6, 0, tzinfo=BANGKOK)
+        )
+        log_in(self.client, self.preparer)
+        response = self.client.get(self.url)
+        self.assertContains(
+            response,
+            "ตรวจครั้งล่าสุด 5 มี.ค. 2569 06:00 น. (ตรวจเสร็จ): 120 หน้า 845 ลิงก์ "
+            "พบใหม่ 3 รายการ หมดไป 2 รายการ",
+        )
+
+    def test_buttons_only_on_findings_the_person_may_act_on(self):
+        """A finding of no page is the web operators': division staff see it, cannot act."""
+        orphan = FindingFactory(
+            page=None, division=self.works, target_url="https://orphan.example/"
+        )
+        log_in(self.client, self.preparer)
+        response = self.client.get(self.url)
+        self.assertContains(response, "แก้ไขแล้ว ตรวจอีกครั้ง")
+        self.assertContains(response, f'action="{self.action_url(self.works_finding)}"', count=2)
+        self.assertContains(response, "https://orphan.example/")
+        self.assertNotContains(response, f'action="{self.action_url(orphan)}"')
+        # Nothing to do on a resolved finding.
+        self.assertNotContains(response, f'action="{self.action_url(self.resolved)}"')
+        log_in(self.client, self.operator)
+        response = self.client.get(self.url)
+        self.assertContains(response, f'action="{self.action_url(orphan)}"')
+        self.assertContains(response, f'action="{self.action_url(self.finance_finding)}"')
+
+    def test_mark_fixed_checks_again_resolves_and_returns_to_the_filtered_report(self):
+        log_in(self.client, self.preparer)
+        back = f"{self.url}?severity=medium&status=open"
+        response = self.client.post(
+            self.action_url(self.works_finding), {"action": "fix", "next": back}
+        )
+        self.assertRedirects(response, back, fetch_redirect_response=False)
+        response = self.client.get(back)
+        self.assertContains(response, "ไม่พบข้อบกพร่อง")
+        self.assertContains(response, "บันทึกว่าแก้ไขแล้ว")
+        self.works_finding.refresh_from_db()
+        self.assertEqual(self.works_finding.status, Finding.Status.RESOLVED)
+        self.assertEqual(self.works_finding.resolved_by, self.preparer)
+        self.assertEqual(actions_of(self.works_finding), [(history.FIXED, "works-preparer")])
+
+    def test_mark_fixed_when_the_problem_is_still_there(self):
+        """The re-check sees the broken link again: still open, and the person is told so."""
+        page = self.works_section.add_child(
+            instance=ContentPage(
+                title="ลิงก์เสีย",
+                slug="broken",
+                body=[("paragraph", RichText('<p><a href="/no-such-page/">x</a></p>'))],
+            )
+        )
+        services.check_page(page=page)
+        broken = Finding.objects.get(page=page, kind=Finding.Kind.BROKEN_LINK)
+        log_in(self.client, self.supervisor)
+        response = self.client.post(self.action_url(broken), {"action": "fix"}, follow=True)
+        self.assertContains(response, "ยังพบข้อบกพร่อง")
+        self.assertContains(response, "HTTP 404")
+        broken.refresh_from_db()
+        self.assertEqual(broken.status, Finding.Status.OPEN)
+        self.assertEqual(actions_of(broken)[-1], (history.STILL_THERE, "works-supervisor"))
+
+    def test_accept_needs_a_reason_and_is_logged_with_it(self):
+        log_in(self.client, self.supervisor)
+        url = self.action_url(self.works_finding)
+        response = self.client.post(url, {"action": "accept", "reason": "  "}, follow=True)
+        self.assertContains(response, "กรุณาระบุเหตุผลที่ยอมรับข้อบกพร่องนี้")
+        self.works_finding.refresh_from_db()
+        self.assertEqual(self.works_finding.status, Finding.Status.OPEN)
+        response = self.client.post(
+            url, {"action": "accept", "reason": "เว็บไซต์ปลายทางปิดปรับปรุง"}, follow=True
+        )
+        self.assertContains(response, "บันทึกการยอมรับข้อบกพร่อง")
+        self.assertContains(response, "ยอมรับได้ เพราะ เว็บไซต์ปลายทางปิดปรับปรุง")
+        self.works_finding.refresh_from_db()
+        self.assertEqual(self.works_finding.status, Finding.Status.ACCEPTED)
+        [entry] = history.entries_for([self.works_finding])
+        self.assertEqual(entry.action, history.ACCEPTED)
+        self.assertEqual(entry.user, self.supervisor)
+        self.assertEqual(entry.data, {"reason": "เว็บไซต์ปลายทางปิดปรับปรุง"})
+
+    def test_another_division_s_staff_are_refused_with_403(self):
+        log_in(self.client, self.finance_preparer)
+        for action in ("fix", "accept"):
+            response = self.client.post(
+                self.action_url(self.works_finding), {"action": action, "reason": "ไม่ใช่"}
+            )
+            self.assertEqual(response.status_code, 403)
+            self.assertContains(response, "ไม่มีสิทธิ์ดำเนินการกับข้อบกพร่องนี้", status_code=403)
+        self.works_finding.refresh_from_db()
+        self.assertEqual(self.works_finding.status, Finding.Status.OPEN)
+        self.assertEqual(actions_of(self.works_finding), [])
+
+    def test_a_finding_of_no_page_is_for_web_operators_only(self):
+        orphan = FindingFactory(page=None, division=self.works)
+        log_in(self.client, self.preparer)
+        response = self.client.post(self.action_url(orphan), {"action": "fix"})
+        self.assertEqual(response.status_code, 403)
+        log_in(self.client, self.operator)
+        response = self.client.post(self.action_url(orphan), {"action": "fix"}, follow=True)
+        self.assertContains(response, "บันทึกว่าแก้ไขข้อบกพร่อง")
+        orphan.refresh_from_db()
+        self.assertEqual(orphan.status, Finding.Status.RESOLVED)
+        self.assertEqual(actions_of(orphan), [(history.FIXED, "operator")])
+
+    def test_a_resolved_finding_cannot_be_acted_on(self):
+        log_in(self.client, self.operator)
+        response = self.client.post(self.action_url(self.resolved), {"action": "fix"})
+        self.assertEqual(response.status_code, 404)
+
+    def test_get_is_not_allowed_and_csrf_is_enforced(self):
+        log_in(self.client, self.preparer)
+        response = self.client.get(self.action_url(self.works_finding), {"action": "fix"})
+        self.assertEqual(response.status_code, 405)
+        strict = Client(enforce_csrf_checks=True)
+        log_in(strict, self.preparer)
+        response = strict.post(self.action_url(self.works_finding), {"action": "fix"})
+        self.assertEqual(response.status_code, 403)
+        self.works_finding.refresh_from_db()
+        self.assertEqual(self.works_finding.status, Finding.Status.OPEN)
+
+    def test_the_report_s_forms_carry_a_working_csrf_token(self):
+        strict = Client(enforce_csrf_checks=True)
+        log_in(strict, self.preparer)
+        response = strict.get(self.url)
+        token = response.content.decode().split('name="csrfmiddlewaretoken" value="')[1]
+        token = token.split('"', 1)[0]
+        response = strict.post(
+            self.action_url(self.works_finding),
+            {"action": "fix", "csrfmiddlewaretoken": token},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.works_finding.refresh_from_db()
+        self.assertEqual(self.works_finding.status, Finding.Status.RESOLVED)
+
+    def test_next_must_be_the_report(self):
+        log_in(self.client, self.preparer)
+        response = self.client.post(
+            self.action_url(self.works_finding),
+            {"action": "accept", "reason": "ชั่วคราว", "next": "https://evil.example/admin/"},
+        )
+        self.assertRedirects(response, self.url, fetch_redirect_response=False)
+
+
+class PageFindingsActionsTests(FindingsForStaffTestCase):
+    def url(self, page) -> str:
+        return reverse("monitoring_page_findings", args=[page.pk])
+
+    def test_mark_one_finding_fixed_and_see_its_history(self):
+        log_in(self.client, self.preparer)
+        response = self.client.get(self.url(self.works_section))
+        self.assertContains(response, "แก้ไขแล้ว ตรวจอีกครั้ง", count=2)
+        self.client.post(
+            self.url(self.works_section),
+            {"action": "accept", "finding": self.works_page_error.pk, "reason": "รอผู้ดูแลระบบ"},
+        )
+        response = self.client.post(
+            self.url(self.works_section),
+            {"action": "fix", "finding": self.works_finding.pk},
+            follow=True,
+        )
+        self.assertContains(response, "ไม่พบข้อบกพร่อง")
+        self.works_finding.refresh_from_db()
+        self.assertEqual(self.works_finding.status, Finding.Status.RESOLVED)
+        # The history, newest first, in Thai, with who did it.
+        self.assertContains(response, "ประวัติ")
+        self.assertContains(response, "แจ้งว่าแก้ไขแล้ว และตรวจอีกครั้งไม่พบข้อบกพร่องนี้แล้ว")
+        self.assertContains(response, "ยอมรับข้อบกพร่องนี้ เหตุผล: รอผู้ดูแลระบบ")
+        self.assertContains(response, "works-preparer")
+        content = response.content.decode()
+        history_table = content[content.index('id="finding-history"') :]
+        self.assertLess(history_table.index("แจ้งว่าแก้ไขแล้ว"), history_table.index("ยอมรับข้อบกพร่องนี้"))
+
+    def test_a_finding_of_another_page_is_not_found(self):
+        log_in(self.client, self.operator)
+        response = self.client.post(
+            self.url(self.works_section), {"action": "fix", "finding": self.finance_finding.pk}
+        )
+        self.assertEqual(response.status_code, 404)
+
+
+class TodaysFindingsPanelTests(FindingsForStaffTestCase):
+    """Today's open findings: seen by the latest finished run, or seen today (Bangkok)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        now = timezone.now()
+        yesterday = now - timedelta(days=1)
+        cls.finished = CheckRunFactory(
+            started_at=now - timedelta(days=2),
+            finished_at=now - timedelta(days=2),
+            status=CheckRun.Status.FINISHED,
+        )
+        cls.abandoned = CheckRunFactory(
+            started_at=yesterday, finished_at=now, status=CheckRun.Status.ABANDONED
+        )
+        cls.seen_by_finished = FindingFactory(
+            page=cls.works_section,
+            division=cls.works,
+            severity=Finding.Severity.LOW,
+            target_url="https://panel.example/seen-by-the-last-finished-run",
+            first_seen_at=now - timedelta(days=2),
+            last_seen_at=now - timedelta(days=2),
+            last_seen_run=cls.finished,
+        )
+        cls.stale = FindingFactory(
+            page=cls.works_section,
+            division=cls.works,
+            severity=Finding.Severity.HIGH,
+            target_url="https://panel.example/stale-from-yesterday",
+            first_seen_at=yesterday,
+            last_seen_at=yesterday,
+            last_seen_run=cls.abandoned,
+        )
+
+    def test_shows_today_s_findings_by_severity_with_counts_not_yesterday_s(self):
+        log_in(self.client, self.preparer)
+        response = self.client.get(reverse("wagtailadmin_home"))
+        self.assertContains(response, "ข้อบกพร่องที่ตรวจพบและยังไม่ได้แก้ไข")
+        self.assertContains(response, "https://gone.example/a")
+        self.assertContains(response, "https://panel.example/seen-by-the-last-finished-run")
+        self.assertNotContains(response, "https://panel.example/stale-from-yesterday")
+        self.assertNotContains(response, "https://gone.example/b")
+        self.assertNotContains(response, "https://gone.example/fixed")
+        self.assertContains(response, "ความรุนแรงสูง 1 รายการ")
+        self.assertContains(response, "ความรุนแรงปานกลาง 1 รายการ")
+        self.assertContains(response, "ความรุนแรงต่ำ 1 รายการ")
+        self.assertContains(response, "ดูทั้งหมด 3 รายการ")
+        content = response.content.decode()
+        panel = content[content.index("ข้อบกพร่องที่ตรวจพบและยังไม่ได้แก้ไข") :]
+        # High (the page error) before medium before low.
+        self.assertLess(panel.index("หน้าเว็บแสดงผลไม่ได้"), panel.index("https://gone.example/a"))
+        self.assertLess(
+            panel.index("https://gone.example/a"),
+            panel.index("https://panel.example/seen-by-the-last-finished-run"),
+        )
+
+    def test_web_operators_see_every_division_s(self):
+        log_in(self.client, self.operator)
+        response = self.client.get(reverse("wagtailadmin_home"))
+        self.assertContains(response, "https://gone.example/a")
+        self.assertContains(response, "https://gone.example/b")
+        self.assertNotContains(response, "https://panel.example/stale-from-yesterday")
+
+    def test_the_panel_s_link_lists_the_same_findings_in_the_report(self):
+        log_in(self.client, self.preparer)
+        response = self.client.get(
+            reverse("monitoring_findings"), {"status": "open", "seen": "latest"}
+        )
+        self.assertContains(response, "https://panel.example/seen-by-the-last-finished-run")
+        self.assertNotContains(response, "https://panel.example/stale-from-yesterday")
+        response = self.client.get(reverse("monitoring_findings"), {"status": "open"})
+        self.assertContains(response, "https://panel.example/stale-from-yesterday")
+
+    def test_nothing_seen_today_means_no_panel(self):
+        Finding.objects.filter(
+            pk__in=[self.works_finding.pk, self.works_page_error.pk, self.seen_by_finished.pk]
+        ).update(status=Finding.Status.RESOLVED)
+        log_in(self.client, self.preparer)
+        response = self.client.get(reverse("wagtailadmin_home"))
+        self.assertNotContains(response, "ข้อบกพร่องที่ตรวจพบและยังไม่ได้แก้ไข")
+
+
+class SiteHistoryTests(FindingsForStaffTestCase):
+    """Findings' entries in Wagtail's own site history report, filtered by their actions."""
+
+    url = reverse("wagtailadmin_reports:site_history")
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        history.log_opened([cls.works_finding])
+        services.accept_finding(finding=cls.works_finding, user=cls.supervisor, reason="ชั่วคราว")
+
+    def test_web_operators_see_findings_filtered_by_action_with_a_link_to_the_page(self):
+        log_in(self.client, self.operator)
+        response = self.client.get(self.url, {"action": history.ACCEPTED})
+        self.assertContains(response, "ยอมรับข้อบกพร่องนี้ เหตุผล: ชั่วคราว")
+        self.assertContains(response, "https://gone.example/a")
+        self.assertNotContains(response, "การตรวจเว็บไซต์พบข้อบกพร่องนี้")
+        self.assertContains(
+            response,
+            reverse("monitoring_page_findings", args=[self.works_section.pk])
+            + f"#finding-{self.works_finding.pk}",
+        )
+        # The action filter offers the findings' actions by their Thai labels.
+        self.assertContains(response, "ข้อบกพร่อง: ยอมรับได้")
+        self.assertContains(response, "ข้อบกพร่อง: พบใหม่")
+        response = self.client.get(self.url, {"action": history.OPENED})
+        self.assertContains(response, "การตรวจเว็บไซต์พบข้อบกพร่องนี้")
+
+    def test_division_staff_read_findings_history_on_the_page_screen_instead(self):
+        """Wagtail lists a model's entries to those with a right on the model; division
+        staff have none on findings (they would see every division's)."""
+        log_in(self.client, self.supervisor)
+        response = self.client.get(self.url, {"action": history.ACCEPTED})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "ยอมรับข้อบกพร่องนี้ เหตุผล: ชั่วคราว")
+        response = self.client.get(
+            reverse("monitoring_page_findings", args=[self.works_section.pk])
+        )
+        self.assertContains(response, "ยอมรับข้อบกพร่องนี้ เหตุผล: ชั่วคราว")
+        self.assertTrue(ModelLogEntry.objects.filter(action=history.ACCEPTED).exists())
