@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "thesaban.pages",
     "thesaban.publishing",
     "thesaban.monitoring",
+    "thesaban.reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",

@@ -1,0 +1,309 @@
+"""Building, approving and publishing the annual report (R6), and who may do what with it.
+
+The snapshot is the report's data as plain JSON, the contract between the figures
+(`sections`) and the printing (`rendering`):
+
+    {"schema": 1, "template_version": "1", "fiscal_year": 2569,
+     "period": {"start": "2025-10-01", "end": "2026-09-30"},
+     "generated_at": "<ISO datetime>",
+     "municipality": {"name": "...", "emblem": null},
+     "approved": {"by": "...", "position": "...", "at": "<ISO datetime>"} | null,
+     "sections": [{"key": "publishing", "title": "...", "blocks": [...]}, ...]}
+
+A draft is computed afresh each time it is shown. Approving freezes it: the snapshot, the
+template version and the PDF are stored, and from then on every rendering (preview, PDF, XLSX,
+the copy sent to the site) is made from the stored snapshot, so it is the same document.
+
+Who may do what (a decision; see also docs/architecture.md):
+
+- See the report, preview and download it: superusers, web operators and the supervisors of
+  any division, the people who answer for what is published.
+- Word the problems, obstacles and suggestions, and approve: superusers and the supervisors of
+  the division answerable for the site's annual-report section ("reports/annual-performance",
+  usually สำนักปลัด, found by `Division.objects.owning`). Announcement 3.3 has the report go
+  to the superior; web operators compile the figures but do not approve a report on their own
+  work (maker–checker).
+- Send the approved report to the site: superusers, web operators, and the preparers and
+  supervisors of that division. Sending only makes a draft page: it goes public through the
+  three-step workflow like any other item.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+from wagtail.models import Page, Site
+
+from thesaban.accounts.models import Division
+from thesaban.core.models import MunicipalitySettings, SiteDocument
+from thesaban.core.thai_dates import (
+    BANGKOK,
+    current_fiscal_year,
+    fiscal_year_label,
+    local_date,
+)
+from thesaban.pages.models import Attachment, DocumentIndexPage, DocumentPage
+from thesaban.publishing import rules
+
+from . import rendering
+from .models import AnnualReport
+from .sections import ReportPeriod, build_sections
+
+SCHEMA = 1
+# Where the annual report lives on the site (pages.information_architecture).
+ANNUAL_REPORT_SECTION = "reports/annual-performance"
+APPROVE_ACTION = "thesaban.annual_report.approve"
+SEND_ACTION = "thesaban.annual_report.send_to_site"
+# The first fiscal year the admin offers: the system did not exist before.
+FIRST_FISCAL_YEAR = 2568
+
+
+# --- The snapshot ------------------------------------------------------------------------------
+def template_version() -> str:
+    return str(getattr(rendering, "TEMPLATE_VERSION", "1"))
+
+
+def _default_site() -> Site | None:
+    return Site.objects.filter(is_default_site=True).select_related("root_page").first()
+
+
+def _municipality() -> dict:
+    site = _default_site()
+    name = ""
+    if site is not None:
+        name = MunicipalitySettings.for_site(site).name or site.site_name or ""
+    # No emblem of our own: the PDF engine reads only static files (core.pdf), and the
+    # municipality's uploaded emblem is a media file, so the template's static emblem is used.
+    return {"name": name, "emblem": None}
+
+
+def build_snapshot(*, fiscal_year: int) -> dict:
+    """The report of `fiscal_year` (Buddhist Era) as it stands now, not approved."""
+    period = ReportPeriod.of(fiscal_year)
+    # The report is a Thai document whatever language the person asking reads the admin in.
+    with translation.override("th"):
+        snapshot = {
+            "schema": SCHEMA,
+            "template_version": template_version(),
+            "fiscal_year": fiscal_year,
+            "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+            "generated_at": timezone.now().astimezone(BANGKOK).isoformat(),
+            "municipality": _municipality(),
+            "approved": None,
+            "sections": build_sections(fiscal_year, period),
+        }
+    # Exactly what a JSONField gives back: a draft previews as its approved copy will print,
+    # and anything that is not plain JSON fails here rather than at approval.
+    return json.loads(json.dumps(snapshot, ensure_ascii=False))
+
+
+def report_snapshot(report: AnnualReport) -> dict:
+    """What to render: the frozen snapshot once approved, the live figures before."""
+    if report.is_approved:
+        return report.snapshot
+    return build_snapshot(fiscal_year=report.fiscal_year)
+
+
+# --- Who may do what ---------------------------------------------------------------------------
+def annual_report_section() -> DocumentIndexPage | None:
+    site = _default_site()
+    if site is None:
+        return None
+    home = site.root_page
+    page = Page.objects.filter(
+        path__startswith=home.path, url_path=f"{home.url_path}{ANNUAL_REPORT_SECTION}/"
+    ).first()
+    page = page.specific if page is not None else None
+    return page if isinstance(page, DocumentIndexPage) else None
+
+
+def responsible_division() -> Division | None:
+    """The division answerable for the report: the one owning its section of the site."""
+    section = annual_report_section()
+    return Division.objects.owning(section) if section is not None else None
+
+
+def can_view_annual_reports(user: AbstractBaseUser) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or rules.is_web_operator(user):
+        return True
+    return Division.objects.supervised_by(user).exists()
+
+
+def can_approve_annual_report(user: AbstractBaseUser) -> bool:
+    """Also who words the problems, obstacles and suggestions."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or rules.is_supervisor_of(user, responsible_division())
+
+
+def can_send_annual_report_to_site(user: AbstractBaseUser) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or rules.is_web_operator(user):
+        return True
+    division = responsible_division()
+    return rules.is_supervisor_of(user, division) or rules.is_preparer_of(user, division)
+
+
+def offered_fiscal_years(*, now: datetime | None = None) -> list[int]:
+    """The years the admin lists, newest first: from the first year of the system to now, and
+    any year a report was made for."""
+    current = current_fiscal_year(now)
+    years = set(range(FIRST_FISCAL_YEAR, current + 1))
+    years.update(AnnualReport.objects.values_list("fiscal_year", flat=True))
+    return sorted(years, reverse=True)
+
+
+# --- State changes -----------------------------------------------------------------------------
+def get_or_create_report(*, fiscal_year: int) -> AnnualReport:
+    if not FIRST_FISCAL_YEAR <= fiscal_year <= current_fiscal_year():
+        raise ValidationError(_("ไม่มีรายงานของปีงบประมาณนี้"))
+    report, _created = AnnualReport.objects.get_or_create(fiscal_year=fiscal_year)
+    return report
+
+
+@transaction.atomic
+def save_final_wording(
+    *,
+    report: AnnualReport,
+    user: AbstractBaseUser,
+    problems: str,
+    obstacles: str,
+    suggestions: str,
+    approver_position: str,
+) -> AnnualReport:
+    """The supervisor's final wording of announcement 3.3's three headings; refused once
+    approved (the approved text is part of the frozen report)."""
+    if not can_approve_annual_report(user):
+        raise PermissionDenied(_("เฉพาะผู้บังคับบัญชาของส่วนราชการที่รับผิดชอบรายงานเท่านั้นที่แก้ไขถ้อยคำได้"))
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_approved:
+        raise ValidationError(_("รายงานนี้อนุมัติแล้ว แก้ไขไม่ได้"))
+    report.problems = problems.strip()
+    report.obstacles = obstacles.strip()
+    report.suggestions = suggestions.strip()
+    report.approver_position = approver_position.strip()
+    report.save(
+        update_fields=["problems", "obstacles", "suggestions", "approver_position", "updated_at"]
+    )
+    return report
+
+
+def display_name(user: AbstractBaseUser) -> str:
+    name = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
+    return name or user.get_username()
+
+
+def _default_position(user: AbstractBaseUser) -> str:
+    division = responsible_division()
+    if division is not None and rules.is_supervisor_of(user, division):
+        return _("ผู้บังคับบัญชา %(division)s") % {"division": division.name}
+    return ""
+
+
+def _pdf_document(report: AnnualReport, pdf: bytes) -> SiteDocument:
+    label = fiscal_year_label(report.fiscal_year)
+    document = SiteDocument(
+        title=f"{rendering.REPORT_TITLE} {label}",
+        description=_("รายงานผลการดำเนินงานตามมาตรการเผยแพร่ข้อมูลต่อสาธารณะ %(year)s")
+        % {"year": label},
+        file=ContentFile(pdf, name=f"annual-report-{report.fiscal_year}.pdf"),
+    )
+    document.save()
+    return document
+
+
+@transaction.atomic
+def approve_report(*, report: AnnualReport, user: AbstractBaseUser) -> AnnualReport:
+    """Approve and freeze the report: its figures as they stand now, the template version, and
+    the PDF. Refused for a year that has not ended, and a second time."""
+    if not can_approve_annual_report(user):
+        raise PermissionDenied(_("เฉพาะผู้บังคับบัญชาของส่วนราชการที่รับผิดชอบรายงานเท่านั้นที่อนุมัติได้"))
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_approved:
+        raise ValidationError(_("รายงานนี้อนุมัติแล้ว"))
+    period = ReportPeriod.of(report.fiscal_year)
+    now = timezone.now()
+    if now < period.end_moment:
+        raise ValidationError(
+            _("อนุมัติได้เมื่อสิ้น%(year)sแล้ว") % {"year": fiscal_year_label(report.fiscal_year)}
+        )
+    snapshot = build_snapshot(fiscal_year=report.fiscal_year)
+    snapshot["approved"] = {
+        "by": display_name(user),
+        "position": report.approver_position or _default_position(user),
+        "at": now.astimezone(BANGKOK).isoformat(),
+    }
+    report.snapshot = snapshot
+    report.template_version = snapshot["template_version"]
+    report.pdf_document = _pdf_document(report, rendering.render_pdf(snapshot))
+    report.status = AnnualReport.Status.APPROVED
+    report.approved_by = user
+    report.approved_at = now
+    report.save()
+    log(instance=report, action=APPROVE_ACTION, user=user)
+    return report
+
+
+def _unique_slug(parent: Page, slug: str) -> str:
+    taken = set(parent.get_children().values_list("slug", flat=True))
+    candidate, number = slug, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{slug}-{number}"
+    return candidate
+
+
+@transaction.atomic
+def publish_report_to_site(*, report: AnnualReport, user: AbstractBaseUser) -> DocumentPage:
+    """A draft DocumentPage of the approved report, its PDF attached, under the site's
+    annual-report section. It goes public only through the three-step workflow: a preparer of
+    the owning division submits it, a supervisor and a web operator approve it."""
+    if not can_send_annual_report_to_site(user):
+        raise PermissionDenied(_("คุณไม่มีสิทธิ์ส่งรายงานไปยังเว็บไซต์"))
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_approved:
+        raise ValidationError(_("ต้องอนุมัติรายงานก่อนจึงส่งไปยังเว็บไซต์ได้"))
+    if report.site_page_id is not None and Page.objects.filter(pk=report.site_page_id).exists():
+        raise ValidationError(_("ส่งรายงานนี้ไปยังเว็บไซต์แล้ว"))
+    parent = annual_report_section()
+    if parent is None:
+        raise ValidationError(_("ไม่พบหน้า “รายงานผลการปฏิบัติงานประจำปี” ในหมวดรายงานของเว็บไซต์"))
+    document = report.pdf_document
+    if document is None:
+        # Deleted from the documents library: the snapshot makes the same file again.
+        document = report.pdf_document = _pdf_document(
+            report, rendering.render_pdf(report.snapshot)
+        )
+    label = fiscal_year_label(report.fiscal_year)
+    title = f"{rendering.REPORT_TITLE} {label}"
+    page = DocumentPage(
+        title=title,
+        slug=_unique_slug(parent, f"annual-report-{report.fiscal_year}"),
+        fiscal_year=report.fiscal_year,
+        date=local_date(report.approved_at),
+        summary=_(
+            "รายงานผลการดำเนินงานตามมาตรการเผยแพร่ข้อมูลต่อสาธารณะของเทศบาล %(year)s "
+            "พร้อมปัญหา อุปสรรค และข้อเสนอแนะ"
+        )
+        % {"year": label},
+        owner=user,
+        live=False,
+        attachments=[Attachment(document=document, title=title)],
+    )
+    parent.add_child(instance=page)
+    page.save_revision(user=user, log_action=True)
+    report.site_page = page
+    report.save(update_fields=["site_page", "pdf_document", "updated_at"])
+    log(instance=report, action=SEND_ACTION, user=user, data={"page_id": page.pk})
+    return page
