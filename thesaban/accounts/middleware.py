@@ -34,6 +34,8 @@ _ALWAYS_OPEN = frozenset(
     }
 )
 
+_NOTHING_OWED_SESSION_KEY = "thesaban_sign_in_steps_done"
+
 STEP_URL_NAMES = {
     services.SignInStep.ENROL_TOTP: "accounts_enrol_totp",
     services.SignInStep.VERIFY_TOTP: "accounts_verify_totp",
@@ -66,12 +68,24 @@ class SignInStepMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith(_admin_prefixes()) and request.user.is_authenticated:
-            step = services.sign_in_step_owed(
-                request.user, totp_verified=request.user.is_verified()
-            )
+            step = self._step_owed(request)
             if step is not None and not self._always_open(request.path_info):
                 return redirect(step_url(step, next_url=request.get_full_path()))
         return self.get_response(request)
+
+    @staticmethod
+    def _step_owed(request: HttpRequest) -> services.SignInStep | None:
+        verified = request.user.is_verified()
+        # Once a session past the second factor owes nothing, it never owes a step again:
+        # only someone else setting the password makes a person owe one, and a new password
+        # ends their sessions (Django's session auth hash); a removed device unverifies the
+        # session (django-otp), which then is asked again.
+        if verified and request.session.get(_NOTHING_OWED_SESSION_KEY):
+            return None
+        step = services.sign_in_step_owed(request.user, totp_verified=verified)
+        if step is None and verified:
+            request.session[_NOTHING_OWED_SESSION_KEY] = True
+        return step
 
     @staticmethod
     def _always_open(path: str) -> bool:

@@ -18,16 +18,18 @@ import enum
 import ipaddress
 import logging
 from base64 import b32encode
+from collections.abc import Iterable
 from datetime import datetime
 
 import qrcode
 from axes import helpers as axes_helpers
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
@@ -195,12 +197,36 @@ def must_change_password(user: AbstractUser) -> bool:
 
 
 def sign_in_step_owed(user: AbstractUser, *, totp_verified: bool) -> SignInStep | None:
-    """The next step a signed-in `user` owes before using the admin, or None."""
-    if not totp_verified and (step := totp_step_owed(user)):
-        return step
-    if must_change_password(user):
-        return SignInStep.SET_PASSWORD
-    return None
+    """The next step a signed-in `user` owes before using the admin, or None.
+
+    The same rules as `totp_step_owed` and `must_change_password`, in one query: the admin
+    gate asks on every admin request.
+    """
+    if totp_verified:
+        return SignInStep.SET_PASSWORD if must_change_password(user) else None
+    facts = (
+        get_user_model()
+        ._default_manager.filter(pk=user.pk)
+        .annotate(
+            has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            mandatory_role=Exists(
+                Group.objects.filter(user=OuterRef("pk"), name__in=_TOTP_MANDATORY_ROLES)
+            ),
+            owes_password=Exists(
+                AccountSecurity.objects.filter(user=OuterRef("pk"), must_change_password=True)
+            ),
+        )
+        .values_list("has_device", "mandatory_role", "owes_password")
+        .first()
+    )
+    if facts is None:
+        return None
+    has_device, mandatory_role, owes_password = facts
+    if has_device:
+        return SignInStep.VERIFY_TOTP
+    if settings.THESABAN_REQUIRE_TOTP and (user.is_superuser or mandatory_role):
+        return SignInStep.ENROL_TOTP
+    return SignInStep.SET_PASSWORD if owes_password else None
 
 
 def require_password_change(*, user: AbstractUser, set_by: AbstractUser) -> None:
@@ -287,6 +313,48 @@ def can_change_roles_of(*, actor: AbstractUser, account: AbstractUser) -> bool:
     if actor.is_superuser:
         return True
     return actor.pk != account.pk and can_manage_account(actor=actor, account=account)
+
+
+ROLES_CHANGED = "thesaban.roles.changed"
+
+
+def record_role_changes(
+    *, account: AbstractUser, actor: AbstractUser | None, added: Iterable[Group], removed=()
+) -> None:
+    """Record in the audit log that `actor` changed the roles of `account`, and tell the people
+    each new role works with.
+
+    The IT administrator gives out roles but may not hold the web operator's: whoever they
+    make a preparer, supervisor or web operator is then known to that role's colleagues, who
+    would notice an account nobody asked for (docs/decisions/0006-role-assignments.md).
+    """
+    added = sorted(added, key=lambda group: group.name)
+    removed = sorted(removed, key=lambda group: group.name)
+    if not added and not removed:
+        return
+    from wagtail.log_actions import log
+
+    from . import notifications
+
+    log(
+        instance=account,
+        action=ROLES_CHANGED,
+        user=actor,
+        data={
+            "added": [group.name for group in added],
+            "removed": [group.name for group in removed],
+        },
+    )
+    logger.info(
+        "roles changed: username=%s by=%s added=%s removed=%s",
+        account.get_username(),
+        actor.get_username() if actor else None,
+        [group.name for group in added],
+        [group.name for group in removed],
+    )
+    if added:
+        # Queued as a background task: no mail for a change that is rolled back.
+        notifications.notify_roles_given(account=account, actor=actor, groups=added)
 
 
 def remove_totp_devices(*, user: AbstractUser, removed_by: AbstractUser) -> int:

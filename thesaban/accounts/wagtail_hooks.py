@@ -1,7 +1,9 @@
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
 
 from . import services
 from .views.reports import LoginFailureReportView
@@ -38,6 +40,23 @@ def register_login_failures_menu_item():
         icon_name="warning",
         order=1000,
     )
+
+
+class RolesChangedLogFormatter(LogFormatter):
+    label = _("เปลี่ยนบทบาทผู้ใช้")
+
+    def format_message(self, log_entry) -> str:
+        added = ", ".join(log_entry.data.get("added", [])) or "-"
+        removed = ", ".join(log_entry.data.get("removed", [])) or "-"
+        return gettext("เปลี่ยนบทบาทผู้ใช้ เพิ่ม: %(added)s ถอน: %(removed)s") % {
+            "added": added,
+            "removed": removed,
+        }
+
+
+@hooks.register("register_log_actions")
+def register_roles_changed_log_action(actions) -> None:
+    actions.register_action(services.ROLES_CHANGED)(RolesChangedLogFormatter)
 
 
 # Registered after Wagtail's own (order=1) so that these replace its two user bulk actions.

@@ -54,6 +54,13 @@ class SitePage(ThaiSlugMixin, Page):
     def attachment_list(self):
         return self.attachments.select_related("document")
 
+    def route(self, request, path_components):
+        # Wagtail walks through a page that is not live to the live pages below it; their
+        # addresses live under this one's, so they are not public while it is not.
+        if path_components and not self.live:
+            raise Http404
+        return super().route(request, path_components)
+
     def get_view_restrictions(self):
         # Wagtail asks the database on every view (two queries); most municipal sites have no
         # private pages at all. Saving or deleting a restriction clears this cache.
@@ -94,15 +101,17 @@ _page_class_at: dict[str, type[Page]] = {}
 _MAX_PAGE_CLASS_GUESSES = 10_000
 
 
-def _page_at(url_path: str, *, slug: str, depth: int) -> Page | None:
+def _page_at(url_path: str, *, slug: str, depth: int, above: list[str]) -> Page | None:
     """The page at a public address, as its own type: one query once its type is known.
 
-    None when there is no such page, or its type's code is gone (Wagtail's routing knows
-    what to do with such a page).
+    `above` are the addresses (url paths) of the pages between the site's home and it; the
+    page comes with `unpublished_above`, whether any of them is not live. None when there is
+    no such page, or its type's code is gone (Wagtail's routing knows what to do with such a
+    page).
     """
     lookup = {"url_path": url_path, "slug": slug, "depth": depth}
     page_class = _page_class_at.get(url_path)
-    if page_class is not None and (page := _fetch(page_class, **lookup)) is not None:
+    if page_class is not None and (page := _fetch(page_class, above, **lookup)) is not None:
         return page
     found = Page.objects.filter(**lookup).values_list("pk", "content_type_id").first()
     if found is None:
@@ -113,12 +122,20 @@ def _page_at(url_path: str, *, slug: str, depth: int) -> Page | None:
     if len(_page_class_at) >= _MAX_PAGE_CLASS_GUESSES:
         _page_class_at.clear()
     _page_class_at[url_path] = page_class
-    return _fetch(page_class, pk=found[0])
+    return _fetch(page_class, above, pk=found[0])
 
 
-def _fetch(page_class: type[Page], **lookup) -> Page | None:
+def _fetch(page_class: type[Page], above: list[str], **lookup) -> Page | None:
     # One row at most: unsorted (sorting costs Django more to compile than SQLite to run).
-    pages = page_class.objects.filter(**lookup).order_by()
+    # The pages above are asked in the same query (by slug too, which is indexed).
+    unpublished_above = Page.objects.filter(
+        url_path__in=above, slug__in=[path.rsplit("/", 2)[-2] for path in above], live=False
+    )
+    pages = (
+        page_class.objects.filter(**lookup)
+        .annotate(unpublished_above=models.Exists(unpublished_above))
+        .order_by()
+    )
     # Never select_related() with no names: that joins every foreign key of the page.
     if select_related := getattr(page_class, "serve_select_related", ()):
         pages = pages.select_related(*select_related)
@@ -243,14 +260,21 @@ class HomePage(SitePage):
 
         Wagtail walks the tree a segment at a time (two queries each); every Thesaban page
         routes the default way, so the page whose url_path matches is the answer, fetched as
-        its own type (see `_page_at`). Anything else (a missing page, a future page type with
-        its own routing) takes Wagtail's path.
+        its own type (see `_page_at`), unless a page above it is not live (`SitePage.route`).
+        Anything else (a missing page, a future page type with its own routing) takes
+        Wagtail's path.
         """
         if path_components:
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
             depth = self.depth + len(path_components)
-            page = _page_at(url_path, slug=path_components[-1], depth=depth)
-            if page is not None and page.live and type(page).route is Page.route:
+            above = [
+                f"{self.url_path}{'/'.join(path_components[:count])}/"
+                for count in range(1, len(path_components))
+            ]
+            page = _page_at(url_path, slug=path_components[-1], depth=depth, above=above)
+            if page is not None and page.live and type(page).route is SitePage.route:
+                if page.unpublished_above:
+                    raise Http404
                 return RouteResult(page)
         return super().route(request, path_components)
 

@@ -75,6 +75,19 @@ class PublishingPageForm(AttestationMixin, ThaiSlugPageForm):
 class PublishingSnippetForm(AttestationMixin, WagtailAdminModelForm):
     """Base form of snippets that are published content (people)."""
 
+    def clean(self):
+        cleaned_data = super().clean()
+        # Whoever may open the item (workflow_hooks) may still not hand it, or a new one, to
+        # a division they do not work for: it would then be that division's to approve.
+        if "division" in self.fields and "division" in cleaned_data:
+            division = cleaned_data["division"] or rules.home_division()
+            if not rules.may_edit_for(self.for_user, division):
+                self.add_error(
+                    "division",
+                    _("เลือกได้เฉพาะส่วนราชการที่คุณรับผิดชอบ (เป็นผู้จัดทำข้อมูลหรือผู้บังคับบัญชา)"),
+                )
+        return cleaned_data
+
 
 class RequestChangesForm(TaskStateCommentForm):
     """Asking for changes must say what to change."""

@@ -30,6 +30,11 @@ def owning_division(obj) -> Division | None:
         return Division.objects.owning(obj)
     if getattr(obj, "division_id", None):
         return obj.division
+    return home_division()
+
+
+def home_division() -> Division | None:
+    """The division that owns the default site's home page (what has no division of its own)."""
     from wagtail.models import Site
 
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
@@ -62,6 +67,35 @@ def _groups(user: AbstractBaseUser) -> dict[int, str]:
     if "_thesaban_groups" not in user.__dict__:
         user.__dict__["_thesaban_groups"] = dict(user.groups.values_list("id", "name"))
     return user.__dict__["_thesaban_groups"]
+
+
+def may_edit_for(user: AbstractBaseUser, division: Division | None) -> bool:
+    """Whether `user` may change a snippet (a person) that `division` answers for.
+
+    As with pages: the division's preparers and supervisors (whose corrections are new
+    revisions they cannot approve), the web operators, who may correct anything they review,
+    and superusers.
+    """
+    if user.is_superuser or is_web_operator(user):
+        return True
+    return is_preparer_of(user, division) or is_supervisor_of(user, division)
+
+
+def editing_refusal(user: AbstractBaseUser, obj) -> str | None:
+    """Why `user` may not change the snippet `obj` at all (None if they may).
+
+    Wagtail's model permission lets every division's staff change every person; a person's
+    details are their division's to keep.
+    """
+    division = owning_division(obj)
+    if may_edit_for(user, division):
+        return None
+    if division is None:
+        return _("รายการนี้ยังไม่ได้กำหนดส่วนราชการที่รับผิดชอบ จึงแก้ไขได้เฉพาะผู้ปฏิบัติงานเผยแพร่ข้อมูล")
+    return _(
+        "รายการนี้อยู่ในความรับผิดชอบของ%(division)s "
+        "เฉพาะผู้จัดทำข้อมูลหรือผู้บังคับบัญชาของ%(division)s เท่านั้นที่แก้ไขได้"
+    ) % {"division": division.name}
 
 
 def submission_refusal(user: AbstractBaseUser, obj) -> str | None:

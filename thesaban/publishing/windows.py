@@ -93,6 +93,8 @@ def publish_scheduled() -> ScheduledRun:
 
 
 def _expire_due(run: ScheduledRun) -> None:
+    # Pages taken down with a page above them: listed as due too if their own end has passed.
+    ended_with_ancestor: set[int] = set()
     for model in scheduled_models():
         now = timezone.now()
         try:
@@ -110,10 +112,13 @@ def _expire_due(run: ScheduledRun) -> None:
             continue
         for obj in due:
             label = _label(obj)
+            if isinstance(obj, Page) and obj.pk in ended_with_ancestor:
+                continue  # already ended with a page above it in this run
             try:
                 with transaction.atomic():
                     obj.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
                     _clear_passed_times(type(obj), obj.pk, SCHEDULE_FIELDS, fired_revision_id=None)
+                    below = _expire_descendants(obj) if isinstance(obj, Page) else []
             except Exception:
                 # One item that cannot be taken down must not keep the others up.
                 logger.exception("Could not end the publication of %s", label)
@@ -121,6 +126,29 @@ def _expire_due(run: ScheduledRun) -> None:
             else:
                 logger.info("Publication ended: %s", label)
                 run.expired.append(label)
+                for descendant in below:
+                    logger.info("Publication ended with the page above it: %s", _label(descendant))
+                    run.expired.append(_label(descendant))
+                    ended_with_ancestor.add(descendant.pk)
+
+
+def _expire_descendants(page: Page) -> list[Page]:
+    """End the publication of every live page under `page` with it; returns them.
+
+    Wagtail unpublishes only the page itself yet still routes to the pages below it. Their
+    addresses live under the ended page's and they were approved as part of it, so they end
+    too, as expired (410 "publication ended"): listings, the site map, search and the daily
+    site check, which all read `live`, then agree with what the public gets. Bringing the
+    page back does not bring them back; each goes through the workflow again.
+    """
+    ended = []
+    for descendant in page.get_descendants().live().defer_streamfields().specific().iterator():
+        descendant.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+        _clear_passed_times(
+            type(descendant), descendant.pk, SCHEDULE_FIELDS, fired_revision_id=None
+        )
+        ended.append(descendant)
+    return ended
 
 
 def _go_live_due(run: ScheduledRun) -> None:

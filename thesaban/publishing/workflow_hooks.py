@@ -9,6 +9,7 @@ from wagtail import hooks
 from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.log_actions import LogFormatter
+from wagtail.models import WorkflowMixin
 from wagtail.snippets.action_menu import (
     SubmitForModerationMenuItem as SnippetSubmitForModerationMenuItem,
 )
@@ -94,6 +95,19 @@ def refuse_unavailable_workflow_action(request, page):
     if reason:
         messages.error(request, reason)
         return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_edit_snippet")
+def refuse_editing_another_divisions_snippet(request, instance):
+    """A snippet in the workflow (a person) opens only to those who may change it; others get
+    the reason in Thai, and nothing is saved (also on revert, which is an edit)."""
+    if not isinstance(instance, WorkflowMixin):
+        return None
+    reason = rules.editing_refusal(request.user, instance)
+    if reason:
+        messages.error(request, reason)
+        return redirect(instance.snippet_viewset.get_url_name("list"))
     return None
 
 

@@ -2,11 +2,15 @@
 
 import time
 
-from django.contrib.auth import SESSION_KEY
-from django.test import TestCase, override_settings
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.http import HttpResponse
+from django.test import RequestFactory, TestCase, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from thesaban.accounts import services
+from thesaban.accounts.middleware import SignInStepMiddleware
 from thesaban.accounts.testing import log_in
 
 from .factories import PASSWORD, TOTPDeviceFactory, UserFactory, current_code, role_groups
@@ -193,3 +197,37 @@ class OptionalTOTPTests(SignInTestCase):
         TOTPDeviceFactory(user=self.operator)
         response = self.enter_password(self.operator)
         self.assertTrue(response.url.startswith(VERIFY), response.url)
+
+
+class AdminGateQueryTests(SignInTestCase):
+    """The admin gate runs on every admin request: it asks the database as little as it can."""
+
+    def gate(self, user, session, *, verified: bool):
+        request = RequestFactory().get("/admin/pages/")
+        request.user, request.session = user, session
+        user.is_verified = lambda: verified
+        return SignInStepMiddleware(lambda request: HttpResponse("admin"))(request)
+
+    def test_one_query_for_a_session_without_the_second_factor(self):
+        preparer = get_user_model().objects.get(pk=self.preparer.pk)
+        with self.assertNumQueries(1):
+            self.assertEqual(self.gate(preparer, SessionStore(), verified=False).status_code, 200)
+        operator = get_user_model().objects.get(pk=self.operator.pk)
+        with self.assertNumQueries(1):
+            response = self.gate(operator, SessionStore(), verified=False)
+        self.assertTrue(response.url.startswith(ENROL), response.url)
+
+    def test_none_once_a_verified_session_owes_nothing(self):
+        operator = get_user_model().objects.get(pk=self.operator.pk)
+        session = SessionStore()
+        with self.assertNumQueries(1):
+            self.assertEqual(self.gate(operator, session, verified=True).status_code, 200)
+        with self.assertNumQueries(0):
+            self.assertEqual(self.gate(operator, session, verified=True).status_code, 200)
+
+    def test_a_verified_session_that_owes_a_new_password_is_still_held(self):
+        services.require_password_change(user=self.operator, set_by=self.itadmin)
+        session = SessionStore()
+        for _ in range(2):
+            response = self.gate(self.operator, session, verified=True)
+            self.assertTrue(response.url.startswith("/admin/login/new-password/"), response.url)

@@ -1,11 +1,12 @@
 """The IT administrator manages staff accounts in Wagtail's own (Thai) user screens."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.core import mail
 from django.test import TestCase
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from wagtail.models import Page
+from wagtail.models import ModelLogEntry, Page
 
 from thesaban.accounts import roles, services
 from thesaban.accounts.models import Division
@@ -161,6 +162,62 @@ class ITAdministratorTests(TestCase):
         url = reverse("wagtailusers_users:remove_totp", args=[self.superuser.pk])
         self.assertRedirects(self.client.post(url), "/admin/")
         self.assertTrue(TOTPDevice.objects.filter(user=self.superuser).exists())
+
+    def test_cannot_change_what_a_role_may_do(self):
+        """Otherwise the IT administrator could give their own group the right to publish."""
+        operators = self.groups["web_operator"]
+        its_own = self.groups["it_administrator"]
+        publish = Permission.objects.get(codename="publish_person")
+        for group in (operators, its_own):
+            url = reverse("wagtailusers_groups:edit", args=[group.pk])
+            self.assertRedirects(self.client.get(url), "/admin/")
+            self.client.post(url, {"name": group.name, "permissions": [publish.pk]})
+            self.assertFalse(group.permissions.filter(pk=publish.pk).exists())
+        self.assertRedirects(self.client.get(reverse("wagtailusers_groups:add")), "/admin/")
+
+    def role_changes(self, account):
+        return ModelLogEntry.objects.filter(
+            content_type__model="user", object_id=str(account.pk), action=services.ROLES_CHANGED
+        )
+
+    def test_a_role_given_is_recorded_and_its_colleagues_are_told(self):
+        """A role is given by one person: the people who work with it learn of a new member."""
+        supervisor = UserFactory(username="supervisor", groups=[self.finance.supervisors])
+        self.create_user(groups=[self.groups["web_operator"].pk, self.finance.preparers.pk])
+        user = get_user_model().objects.get(username="somying")
+        [entry] = self.role_changes(user)
+        self.assertEqual(entry.user, self.itadmin)
+        self.assertEqual(
+            sorted(entry.data["added"]), sorted([roles.WEB_OPERATOR, self.finance.preparers.name])
+        )
+        self.assertIn("เพิ่ม: " + self.finance.preparers.name, entry.message)
+        told = {address for message in mail.outbox for address in message.to}
+        self.assertEqual(told, {self.operator.email, supervisor.email})
+        message = next(m for m in mail.outbox if m.to == [self.operator.email])
+        self.assertIn("somying", message.body)
+        self.assertIn("itadmin", message.body)
+        self.assertNotIn(self.itadmin.email, told)
+
+    def test_roles_changed_on_an_account_or_in_bulk_are_recorded(self):
+        url = reverse("wagtailusers_users:edit", args=[self.operator.pk])
+        data = {**NEW_USER, "username": "operator", "password1": "", "password2": ""}
+        self.client.post(url, {**data, "is_active": "on", "groups": [self.finance.supervisors.pk]})
+        [entry] = self.role_changes(self.operator)
+        self.assertEqual(entry.data["added"], [self.finance.supervisors.name])
+        self.assertEqual(entry.data["removed"], [roles.WEB_OPERATOR])
+
+        bulk = (
+            reverse("wagtail_bulk_action", args=["auth", "user", "assign_role"])
+            + f"?id={self.operator.pk}"
+        )
+        self.client.post(bulk, {"role": self.groups["web_operator"].pk})
+        self.assertEqual(self.role_changes(self.operator).count(), 2)
+        # Saving an account without changing its roles records nothing.
+        self.client.post(
+            url,
+            {**data, "is_active": "on", "groups": [g.pk for g in self.operator.groups.all()]},
+        )
+        self.assertEqual(self.role_changes(self.operator).count(), 2)
 
 
 class SuperuserTests(TestCase):

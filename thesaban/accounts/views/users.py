@@ -42,6 +42,7 @@ class CreateView(wagtail_users.CreateView):
     def save_instance(self):
         user = super().save_instance()
         services.require_password_change(user=user, set_by=self.request.user)
+        services.record_role_changes(account=user, actor=self.request.user, added=user.groups.all())
         return user
 
 
@@ -57,9 +58,14 @@ class EditView(wagtail_users.EditView):
         return form
 
     def save_instance(self):
+        before = set(self.object.groups.all())
         user = super().save_instance()
         if "password1" in self.form.changed_data and not self.editing_self:
             services.require_password_change(user=user, set_by=self.request.user)
+        after = set(user.groups.all())
+        services.record_role_changes(
+            account=user, actor=self.request.user, added=after - before, removed=before - after
+        )
         return user
 
 
@@ -144,6 +150,19 @@ class UserViewSet(wagtail_users.UserViewSet):
 class AssignRoleOnlyToOthersBulkAction(AssignRoleBulkAction):
     def check_perm(self, obj):
         return services.can_change_roles_of(actor=self.request.user, account=obj)
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "actor": self.request.user}
+
+    @classmethod
+    def execute_action(cls, objects, role=None, actor=None, **kwargs):
+        gaining = (
+            [] if role is None else [user for user in objects if role not in user.groups.all()]
+        )
+        result = super().execute_action(objects, role=role, **kwargs)
+        for user in gaining:
+            services.record_role_changes(account=user, actor=actor, added=[role])
+        return result
 
 
 class SetActiveStateOfManageableBulkAction(SetActiveStateBulkAction):

@@ -133,3 +133,59 @@ class ExpiredItemTests(TestCase):
         Redirect.objects.create(old_path="/news/press/festival", redirect_link="/news/press/")
         response = self.client.get("/news/press/festival/")
         self.assertEqual(response.status_code, 301)
+
+
+class PagesUnderAnEndedPageTests(TestCase):
+    """A page is public only while every page above it is: its address lives under theirs."""
+
+    @classmethod
+    def setUpTestData(cls):
+        ensure_site_structure()
+        cls.section = Page.objects.get(url_path="/home/general/")
+        with time_machine.travel(START, tick=False):
+            cls.project = ContentPage(title="โครงการถนนปลอดภัย", slug="project", expire_at=END)
+            cls.section.add_child(instance=cls.project)
+            cls.project.save_revision().publish()
+            # Its own window never ends: it is public only through the project's.
+            cls.details = ContentPage(title="รายละเอียดงานถนนปลอดภัย", slug="details")
+            cls.project.add_child(instance=cls.details)
+            cls.details.save_revision().publish()
+
+    def setUp(self):
+        clear_page_cache()
+        clock = time_machine.travel(START + timedelta(minutes=5), tick=False)
+        self.clock = clock.start()
+        self.addCleanup(clock.stop)
+
+    def test_a_page_under_an_expired_page_ends_with_it(self):
+        self.assertEqual(self.client.get("/general/project/details/").status_code, 200)
+        self.assertEqual(self.client.get("/general/project/details/")["X-Cache"], "hit")
+
+        self.clock.move_to(END + timedelta(seconds=30))
+        with self.captureOnCommitCallbacks(execute=True):
+            run = publish_scheduled()
+
+        self.assertEqual(len(run.expired), 2)
+        response = self.client.get("/general/project/details/")
+        self.assertContains(response, GONE_TEXT, status_code=410)
+        self.assertContains(response, 'href="/general/"', status_code=410)
+        # Not live any more, so every list of live pages (listings, site map, search, the
+        # daily site check) agrees with what the public gets.
+        details = Page.objects.get(pk=self.details.pk)
+        self.assertFalse(details.live)
+        self.assertTrue(details.expired)
+        self.assertNotIn(details, Page.objects.live())
+        self.assertNotContains(self.client.get("/sitemap.xml"), "/general/project/details/")
+
+    def test_a_page_under_an_unpublished_page_is_not_served(self):
+        self.assertEqual(self.client.get("/general/project/details/").status_code, 200)
+        # Its type is known now (the one-query route); then Wagtail's tree walk.
+        for remembered in (True, False):
+            with self.subTest(remembered=remembered):
+                if not remembered:
+                    from thesaban.pages import models as page_models
+
+                    page_models._page_class_at.clear()
+                ContentPage.objects.get(pk=self.project.pk).unpublish()
+                self.assertEqual(self.client.get("/general/project/details/").status_code, 404)
+                self.assertEqual(self.client.get("/general/project/").status_code, 404)
