@@ -21,6 +21,35 @@ class DivisionQuerySet(models.QuerySet):
         )
         return link.division if link else None
 
+    def owners_of(self, pages) -> "dict[int, Division | None]":
+        """`owning` for many pages at once: {page id: division or None}, in one query for the
+        sections (plus one for `pages` if it is an unevaluated QuerySet). Each page needs its
+        `path`; the nearest owned ancestor-or-self is found among its path's prefixes."""
+        pages = list(pages)
+        if not pages:
+            return {}
+        owner_of_section: dict[str, Division] = {}
+        # Shallow to deep, then the division's own order: on a tie the first listed wins.
+        for link in (
+            Division.sections.through.objects.filter(division__in=self)
+            .select_related("division")
+            .annotate(section_path=models.F("page__path"))
+            .order_by("page__depth", "division__sort_order", "division__name")
+        ):
+            owner_of_section.setdefault(link.section_path, link.division)
+        step = Page.steplen
+        owners = {}
+        for page in pages:
+            owners[page.pk] = next(
+                (
+                    owner_of_section[page.path[:end]]
+                    for end in range(len(page.path), 0, -step)
+                    if page.path[:end] in owner_of_section
+                ),
+                None,
+            )
+        return owners
+
     def supervised_by(self, user):
         return self.filter(supervisors__user=user)
 

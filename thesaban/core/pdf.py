@@ -2,19 +2,22 @@
 
 The page is the same HTML that staff see in the browser. Its stylesheet names the Sarabun font
 files by their `/static/` URLs; WeasyPrint fetches them through `StaticFilesFetcher`, which
-reads them from the static files on disk and refuses every other URL. So a PDF embeds the
-official-style Thai font without any network access, and text in a record (titles, comments
-typed by staff) can never make the server fetch a file or a URL.
+reads them from the static files on disk, decodes images written into the page itself as
+`data:` URIs (the annual report's emblem, frozen with the report), and refuses every other
+URL. So a PDF embeds the official-style Thai font without any network access, and text in a
+record (titles, comments typed by staff) can never make the server fetch a file or a URL.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import mimetypes
 import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -24,6 +27,35 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Relative URLs in the page resolve against this; no request is ever made to it.
 BASE_URL = "https://thesaban.invalid/"
+
+# What a `data:` URI may carry: raster images and SVG (which WeasyPrint draws itself, never
+# fetching what it links to but through this same fetcher). Nothing else needs one.
+DATA_URI_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"})
+# A page is rendered in the web process: a runaway URI must not take its memory.
+DATA_URI_MAX_BYTES = 5 * 1024 * 1024
+
+
+def decode_data_uri(url: str) -> tuple[str, bytes]:
+    """The media type and bytes of an image `data:` URI; ValueError for anything else."""
+    if len(url) > DATA_URI_MAX_BYTES * 4 // 3 + 200:
+        raise ValueError("data: URI too large")
+    header, comma, payload = url[5:].partition(",")
+    if not comma:
+        raise ValueError("malformed data: URI")
+    media_type, *parameters = header.split(";")
+    media_type = media_type.strip().lower()
+    if media_type not in DATA_URI_TYPES:
+        raise ValueError(f"data: URI of a type not embedded: {media_type or 'text/plain'}")
+    try:
+        if "base64" in (p.strip().lower() for p in parameters):
+            body = base64.b64decode(unquote(payload), validate=True)
+        else:
+            body = unquote_to_bytes(payload)
+    except (binascii.Error, ValueError) as error:
+        raise ValueError(f"malformed data: URI: {error}") from error
+    if len(body) > DATA_URI_MAX_BYTES:
+        raise ValueError("data: URI too large")
+    return media_type, body
 
 
 def _static_file(name: str) -> Path | None:
@@ -38,16 +70,24 @@ def _static_file(name: str) -> Path | None:
 
 
 class StaticFilesFetcher(URLFetcher):
-    """Serves `/static/` URLs from disk; every other URL fails (WeasyPrint skips it)."""
+    """Serves `/static/` URLs from disk and image `data:` URIs from themselves; every other URL
+    fails (WeasyPrint skips it)."""
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if url[:5].lower() == "data:":
+            # Decoded here rather than by urllib's DataHandler: only images, and bounded.
+            media_type, body = decode_data_uri(url)
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
         parts = urlsplit(url)
         static_prefix = settings.STATIC_URL
         if parts.netloc != urlsplit(BASE_URL).netloc or not parts.path.startswith(static_prefix):
             raise ValueError(f"not a static file of this site: {url}")
         name = unquote(parts.path.removeprefix(static_prefix))
+        # Refused before any storage is asked, whatever it would make of the name.
+        if ".." in Path(name).parts:
+            raise ValueError(f"no such static file: {name}")
         path = _static_file(name)
-        if path is None or ".." in Path(name).parts:
+        if path is None:
             raise ValueError(f"no such static file: {name}")
         # WeasyPrint reads a linked stylesheet only when told it is text/css.
         mime_type, _encoding = mimetypes.guess_type(path.name)

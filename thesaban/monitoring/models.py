@@ -143,6 +143,9 @@ class Finding(models.Model):
         related_name="+",
     )
     accepted_reason = models.TextField(_("เหตุผลที่ยอมรับ"), blank=True)
+    # Kept when the problem later goes away: the annual report asks what stood accepted, not
+    # open, at the end of a year (reports.sections.site_checks).
+    accepted_at = models.DateTimeField(_("ยอมรับเมื่อ"), null=True, blank=True)
 
     objects = FindingQuerySet.as_manager()
 

@@ -113,11 +113,28 @@ def _run_check(*, limits: link_checker.CheckerLimits | None, batch_size: int) ->
         run.progress_path = batch[-1].path
     # What must be there and is not, what is stuck (content_checks): a handful of queries for
     # the whole site, recorded with the run so that what is gone is closed below.
-    with transaction.atomic():
-        opened = sum(_record(result, run=run) for result in content_checks.find_problems())
-        CheckRun.objects.filter(pk=run.pk).update(
-            heartbeat_at=timezone.now(), findings_opened=F("findings_opened") + opened
-        )
+    try:
+        with transaction.atomic():
+            opened = sum(_record(result, run=run) for result in content_checks.find_problems())
+    except Exception as error:
+        # A fault in the content checks (a rule no code foresaw) must not keep every run from
+        # finishing, closing the links fixed and mailing the digests. What they found before
+        # stays open, since nobody could say it is gone, and the web operators are told.
+        logger.exception("Content checks of site check %s failed", run.pk)
+        with transaction.atomic():
+            Finding.objects.unresolved().filter(kind__in=content_checks.CONTENT_KINDS).update(
+                last_seen_run=run
+            )
+            failure = Problem(
+                Finding.Kind.PAGE_ERROR,
+                Finding.Severity.HIGH,
+                target_url="content-checks",
+                detail=f"การตรวจข้อมูลตามเกณฑ์ทำงานไม่สำเร็จ: {_describe(error)}",
+            )
+            opened = _record(PageResult(page=None, problems=[failure]), run=run)
+    CheckRun.objects.filter(pk=run.pk).update(
+        heartbeat_at=timezone.now(), findings_opened=F("findings_opened") + opened
+    )
     with transaction.atomic():
         gone = list(
             Finding.objects.unresolved().exclude(last_seen_run=run).values_list("pk", flat=True)
@@ -234,8 +251,9 @@ def accept_finding(*, finding: Finding, user, reason: str) -> Finding:
     finding.status = Finding.Status.ACCEPTED
     finding.accepted_by = user
     finding.accepted_reason = reason
+    finding.accepted_at = timezone.now()
     with transaction.atomic():
-        finding.save(update_fields=["status", "accepted_by", "accepted_reason"])
+        finding.save(update_fields=["status", "accepted_by", "accepted_reason", "accepted_at"])
         log(instance=finding, action=history.ACCEPTED, user=user, data={"reason": reason})
     return finding
 

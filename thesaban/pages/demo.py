@@ -396,6 +396,49 @@ def _ensure_accounts(home: Page, divisions: dict[str, Division]) -> list[tuple[s
     return created
 
 
+def _emblem_png(size: int = 480) -> bytes:
+    """A made-up round seal: gold rings on dark blue, a stylised lotus (no real emblem)."""
+    gold, blue = (242, 183, 5, 255), (11, 79, 108, 255)
+    image = PillowImage.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((4, 4, size - 4, size - 4), fill=blue, outline=gold, width=size // 24)
+    draw.ellipse((size // 6, size // 6, size * 5 // 6, size * 5 // 6), outline=gold, width=6)
+    middle = size // 2
+    for dx in (-size // 8, 0, size // 8):
+        draw.ellipse(
+            (
+                middle + dx - size // 14,
+                middle - size // 5,
+                middle + dx + size // 14,
+                middle + size // 8,
+            ),
+            fill=gold,
+        )
+    draw.rectangle(
+        (middle - size // 4, middle + size // 8, middle + size // 4, middle + size // 6), fill=gold
+    )
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return output.getvalue()
+
+
+def _ensure_emblem(site: Site) -> None:
+    settings = MunicipalitySettings.for_site(site)
+    if settings.emblem_id is not None:
+        return
+    title = f"ตราสัญลักษณ์{MUNICIPALITY_NAME}"
+    emblem = SiteImage.objects.filter(title=title).first()
+    if emblem is None:
+        emblem = SiteImage(
+            title=title,
+            description=f"ตราสัญลักษณ์ของ{MUNICIPALITY_NAME} (ตัวอย่าง)",
+            file=ImageFile(io.BytesIO(_emblem_png()), name="demo-emblem.png"),
+        )
+        emblem.save()
+    settings.emblem = emblem
+    settings.save()
+
+
 def _ensure_settings(site: Site) -> None:
     settings = MunicipalitySettings.for_site(site)
     if settings.address:
@@ -420,6 +463,7 @@ def load_demo() -> list[tuple[str, str]]:
     site = Site.objects.get(is_default_site=True)
     divisions = _ensure_divisions()
     _ensure_settings(site)
+    _ensure_emblem(site)
     _ensure_people(divisions)
 
     home = HomePage.objects.get(pk=home.pk)
@@ -462,4 +506,8 @@ def load_demo() -> list[tuple[str, str]]:
         chart.save_revision().publish()
 
     _ensure_division_sections(home, divisions)
+    # The annual report's register is the reports app's; only the demo reaches into it.
+    from thesaban.reports.demo import ensure_demo_register
+
+    ensure_demo_register(divisions)
     return _ensure_accounts(home, divisions)

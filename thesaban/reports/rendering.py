@@ -41,8 +41,13 @@ from .formatting import format_number, is_number, thai_text
 TEMPLATE_VERSION = "1"
 _TEMPLATES = {"1": "reports/document.html"}
 _STYLESHEETS = {"1": "reports/document-1.css"}
-# The site's own emblem (the one in its header) when the snapshot names none.
+# The site's own emblem (the one in its header) when the snapshot has none.
 DEFAULT_EMBLEM = "img/emblem.svg"
+# The municipality's emblem as `services` freezes it: an image, base64-encoded, nothing else
+# (the snapshot is data; it must not be able to put anything else into the page).
+_EMBLEM_DATA_URI = re.compile(
+    r"data:image/(?:png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}"
+)
 
 REPORT_TITLE = gettext_noop("รายงานผลการดำเนินงานตามมาตรการเผยแพร่ข้อมูลต่อสาธารณะ")
 
@@ -232,11 +237,17 @@ def _context(
     }
 
 
-def _emblem_url(name: str | None) -> str:
+def _emblem_url(emblem: str | None) -> str:
+    """The cover's emblem: the municipality's own, frozen in the snapshot as a `data:` URI,
+    or the site's static emblem."""
+    if emblem and _EMBLEM_DATA_URI.fullmatch(emblem):
+        return emblem
+    if emblem and emblem.startswith("data:"):
+        emblem = None
     # A frozen snapshot may name a file a later release no longer ships; the manifest storage
     # refuses unknown names, and the report must still render.
     try:
-        return static(name or DEFAULT_EMBLEM)
+        return static(emblem or DEFAULT_EMBLEM)
     except ValueError:
         return static(DEFAULT_EMBLEM)
 

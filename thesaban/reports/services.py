@@ -6,13 +6,20 @@ The snapshot is the report's data as plain JSON, the contract between the figure
     {"schema": 1, "template_version": "1", "fiscal_year": 2569,
      "period": {"start": "2025-10-01", "end": "2026-09-30"},
      "generated_at": "<ISO datetime>",
-     "municipality": {"name": "...", "emblem": null},
+     "municipality": {"name": "...", "emblem": "data:image/png;base64,..." | null},
      "approved": {"by": "...", "position": "...", "at": "<ISO datetime>"} | null,
      "sections": [{"key": "publishing", "title": "...", "blocks": [...]}, ...]}
 
 A draft is computed afresh each time it is shown. Approving freezes it: the snapshot, the
 template version and the PDF are stored, and from then on every rendering (preview, PDF, XLSX,
 the copy sent to the site) is made from the stored snapshot, so it is the same document.
+
+The municipality's name and emblem come from its settings (`MunicipalitySettings`, Settings →
+ข้อมูลหน่วยงาน). The emblem is stored in the snapshot itself, as a `data:` URI of the image
+scaled to at most `EMBLEM_MAX_PIXELS` (a 3 cm cover emblem needs no more): a later upload,
+change or deletion of the emblem, or a lost media file, leaves an approved report as it was,
+and the PDF engine embeds it without reading a file or the network (`core.pdf`). No emblem
+set, or one that cannot be read: null, and the cover shows the site's own emblem.
 
 Who may do what (a decision; see also docs/architecture.md):
 
@@ -30,7 +37,10 @@ Who may do what (a decision; see also docs/architecture.md):
 
 from __future__ import annotations
 
+import base64
+import io
 import json
+import logging
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -43,7 +53,8 @@ from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
 from thesaban.accounts.models import Division
-from thesaban.core.models import MunicipalitySettings, SiteDocument
+from thesaban.core.models import MunicipalitySettings, SiteDocument, SiteImage
+from thesaban.core.pdf import DATA_URI_MAX_BYTES
 from thesaban.core.thai_dates import (
     BANGKOK,
     current_fiscal_year,
@@ -64,6 +75,10 @@ APPROVE_ACTION = "thesaban.annual_report.approve"
 SEND_ACTION = "thesaban.annual_report.send_to_site"
 # The first fiscal year the admin offers: the system did not exist before.
 FIRST_FISCAL_YEAR = 2568
+# The emblem is printed 3 cm wide: about 430 pixels at 360 dpi.
+EMBLEM_MAX_PIXELS = 512
+
+logger = logging.getLogger(__name__)
 
 
 # --- The snapshot ------------------------------------------------------------------------------
@@ -75,14 +90,50 @@ def _default_site() -> Site | None:
     return Site.objects.filter(is_default_site=True).select_related("root_page").first()
 
 
+def emblem_data_uri(image: SiteImage) -> str | None:
+    """The emblem as a `data:` URI to freeze in the snapshot: a raster image scaled down to
+    `EMBLEM_MAX_PIXELS` (PNG if it has transparency, else JPEG), an SVG as it is; None if the
+    file is missing, unreadable or too large."""
+    from PIL import Image, ImageOps
+
+    try:
+        with image.open_file() as file:
+            data = file.read(DATA_URI_MAX_BYTES + 1) if image.is_svg() else file.read()
+        if image.is_svg():
+            if len(data) > DATA_URI_MAX_BYTES:
+                raise ValueError("SVG emblem too large")
+            media_type, body = "image/svg+xml", data
+        else:
+            with Image.open(io.BytesIO(data)) as picture:
+                picture = ImageOps.exif_transpose(picture)
+                has_alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+                picture = picture.convert("RGBA" if has_alpha else "RGB")
+                picture.thumbnail((EMBLEM_MAX_PIXELS, EMBLEM_MAX_PIXELS), Image.Resampling.LANCZOS)
+                output = io.BytesIO()
+                if has_alpha:
+                    media_type = "image/png"
+                    picture.save(output, format="PNG", optimize=True)
+                else:
+                    media_type = "image/jpeg"
+                    picture.save(output, format="JPEG", quality=90)
+                body = output.getvalue()
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        # The report still prints, with the site's own emblem on its cover.
+        logger.warning("The municipality's emblem %s cannot be used: %s", image.pk, error)
+        return None
+    return f"data:{media_type};base64,{base64.b64encode(body).decode('ascii')}"
+
+
 def _municipality() -> dict:
     site = _default_site()
-    name = ""
+    name, emblem = "", None
     if site is not None:
-        name = MunicipalitySettings.for_site(site).name or site.site_name or ""
-    # No emblem of our own: the PDF engine reads only static files (core.pdf), and the
-    # municipality's uploaded emblem is a media file, so the template's static emblem is used.
-    return {"name": name, "emblem": None}
+        settings = MunicipalitySettings.for_site(site)
+        name = settings.name or site.site_name or ""
+        if settings.emblem_id is not None:
+            image = SiteImage.objects.filter(pk=settings.emblem_id).first()
+            emblem = emblem_data_uri(image) if image is not None else None
+    return {"name": name, "emblem": emblem}
 
 
 def build_snapshot(*, fiscal_year: int) -> dict:

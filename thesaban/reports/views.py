@@ -74,17 +74,29 @@ class AnnualReportIndexView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         reports = {report.fiscal_year: report for report in AnnualReport.objects.all()}
-        context["rows"] = [
-            {
-                "fiscal_year": year,
-                "label": fiscal_year_label(year),
-                "report": reports.get(year),
-                "approved_on": format_thai_date(reports[year].approved_at)
-                if year in reports and reports[year].approved_at
-                else "",
-            }
-            for year in services.offered_fiscal_years()
-        ]
+        now = timezone.now()
+        rows = []
+        for year in services.offered_fiscal_years():
+            report = reports.get(year)
+            if report is not None and report.is_approved:
+                state = "approved"
+            elif ReportPeriod.of(year).end_moment <= now:
+                state = "awaiting_approval"
+            else:
+                state = "year_in_progress"
+            rows.append(
+                {
+                    "fiscal_year": year,
+                    "label": fiscal_year_label(year),
+                    "state": state,
+                    "approved_on": format_thai_date(report.approved_at)
+                    if report is not None and report.approved_at
+                    else "",
+                    "on_site": report is not None and report.site_page_id is not None,
+                    "register_entries": ProblemReport.objects.in_fiscal_year(year).count(),
+                }
+            )
+        context["rows"] = rows
         return context
 
 

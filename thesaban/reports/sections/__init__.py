@@ -1,30 +1,44 @@
 """The parts of the annual report, each contributed by the part of the system it describes.
 
 A section is a function `(fiscal_year, period) -> dict | None` registered with `@register`:
-it returns one section of the snapshot (`{"key", "title", "blocks"}`, see `services`) or None
-to leave itself out. `build_sections` calls them in `order`. Every figure is counted in the
-fiscal year in which its event happened (a publication by the moment it went live, an approval
-by the moment it was given), and every "at year end" figure is computed as of the first moment
-after the period (1 October 00:00 Bangkok), not as of today: a report of last year reads the
-same whenever it is built.
+it returns one section of the snapshot (`{"title", "blocks"}`; `build_sections` adds the
+`key`; block types in `services`' docstring) or None to leave itself out. `build_sections` calls
+them in `order`. Every figure is counted in the fiscal year in which its event happened (a
+publication by the moment it went live, an approval by the moment it was given), and every
+"at year end" figure is computed as of the first moment after the period (1 October 00:00
+Bangkok), not as of today: a report of last year reads the same whenever it is built.
 
-Adding a section for a module that does not exist yet (complaints, R-later): when the
-complaints app exists, add `sections/complaints.py` here, with
+How a module contributes its section (the citizen services of the issue: complaints received,
+finished, in progress, finished on time, once a complaints app exists):
 
-    @register("complaints", order=400)
-    def complaints_section(fiscal_year: int, period: ReportPeriod) -> dict | None:
-        ...  # complaints received, finished, in progress, finished on time
+1. Add `sections/<module>.py` here with one function:
 
-and import it at the bottom of this module. It reads the complaints app's models (reports may
-import from any app; nothing imports reports), so the complaints app needs to know nothing of
-the report. Until then the report has no citizen-services section at all, rather than an empty
-one.
+       @register("complaints", order=400)
+       def complaints_section(fiscal_year: int, period: ReportPeriod) -> dict | None:
+           if not <the module has anything to report>:
+               return None
+           return {"title": _("การให้บริการประชาชน"), "blocks": [...]}
+
+   It reads the module's models (reports may import from any app; nothing imports reports), so
+   the module itself needs to know nothing of the report.
+2. Import it at the bottom of this module (importing registers it).
+3. Use only the existing block types (paragraph, list, figures, table, chart) and plain JSON
+   values: the snapshot is frozen as JSON when a report is approved. A new block type needs a
+   new template version (`rendering`), never a change to one reports were approved with.
+   Thai text goes through gettext; `services.build_snapshot` already builds in Thai.
+
+Orders in use: 100 publishing, 200 the workflow, 300 the site check, 400 citizen services
+(reserved), 900 problems, obstacles and suggestions (always last, as announcement 3.3 asks).
+A section that returns None, or no blocks, is left out altogether: no heading, no number,
+no line in the contents, no sheet in the XLSX. So until a complaints app exists the report has
+no citizen-services section at all, rather than an empty one. Approved reports are rendered from
+their snapshot, so a section added later never changes them.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -112,16 +126,22 @@ def register(key: str, *, order: int) -> Callable[[SectionBuilder], SectionBuild
     return decorator
 
 
+def unregister(key: str) -> None:
+    """Take a section out of the report (a test's own section, a module switched off)."""
+    _registry.pop(key, None)
+
+
 def registered() -> list[Section]:
     return sorted(_registry.values(), key=lambda section: (section.order, section.key))
 
 
 def build_sections(fiscal_year: int, period: ReportPeriod | None = None) -> list[dict]:
+    """The report's sections in order, leaving out those with nothing to say."""
     period = period or ReportPeriod.of(fiscal_year)
     sections = []
     for section in registered():
         built = section.build(fiscal_year, period)
-        if built is not None:
+        if built is not None and built.get("blocks"):
             sections.append({"key": section.key, **built})
     return sections
 
@@ -156,21 +176,31 @@ def rounded(value: float | None, digits: int) -> float | str:
 
 
 class DivisionNames:
-    """The name of the division that owns each page, asked once per page.
+    """The division that owns each page, looked up in bulk.
 
-    `Division.objects.owning` decides it (the nearest owned ancestor-or-self); a year's report
-    asks it once for each page that had an event, which is few enough to ask one by one.
+    `Division.objects.owners_of` decides it as `owning` does (the nearest owned
+    ancestor-or-self), for all the pages a section names in two queries: a year's report
+    touches hundreds of pages, and one query per page would make it as slow as the year was
+    busy. `load` the pages first; a page not loaded is looked up on its own.
     """
 
     def __init__(self) -> None:
         self._by_page: dict[int, Division | None] = {}
 
+    def load(self, page_ids: Iterable[int | None]) -> None:
+        wanted = {pk for pk in page_ids if pk is not None and pk not in self._by_page}
+        if not wanted:
+            return
+        owners = Division.objects.owners_of(Page.objects.filter(pk__in=wanted).only("path"))
+        for pk in wanted:
+            # A page deleted since has no owner.
+            self._by_page[pk] = owners.get(pk)
+
     def of_page(self, page_id: int | None) -> Division | None:
         if page_id is None:
             return None
         if page_id not in self._by_page:
-            page = Page.objects.filter(pk=page_id).first()
-            self._by_page[page_id] = Division.objects.owning(page) if page else None
+            self.load([page_id])
         return self._by_page[page_id]
 
     @staticmethod

@@ -69,6 +69,7 @@ def publishing_section(fiscal_year: int, period: ReportPeriod) -> dict:
     paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path"))
     categories = _Categories()
     owners = DivisionNames()
+    owners.load(paths)
 
     per_category: Counter[str] = Counter()
     per_division: Counter[int | None] = Counter()
@@ -171,11 +172,14 @@ def _count_table(title: str, heading: str, rows: list[list]) -> dict:
 
 def _takedowns(period: ReportPeriod, owners: DivisionNames) -> list[list]:
     """Emergency takedowns of the year (`publishing.services.take_down`'s audit entries)."""
-    entries = PageLogEntry.objects.filter(
-        action=TAKEDOWN_ACTION,
-        timestamp__gte=period.start_moment,
-        timestamp__lt=period.end_moment,
-    ).order_by("timestamp", "pk")
+    entries = list(
+        PageLogEntry.objects.filter(
+            action=TAKEDOWN_ACTION,
+            timestamp__gte=period.start_moment,
+            timestamp__lt=period.end_moment,
+        ).order_by("timestamp", "pk")
+    )
+    owners.load(entry.page_id for entry in entries)
     return [
         [
             format_thai_datetime(entry.timestamp),

@@ -3,9 +3,14 @@
 - Runs: check runs started in the year.
 - Found: findings first seen in the year, by kind and by the division they were routed to.
 - Fixed: findings resolved in the year; the time to fix is `resolved_at − first_seen_at`.
-- Open at year end: first seen before the end of the period and not resolved by then, computed
-  as of the period's end: a finding fixed in October still counts as open for the year before.
-  Accepted findings ("ยอมรับได้") are not resolved and count as open.
+- At year end, as of the period's end whatever happened since (a finding fixed in October
+  still stood at the end of the year before), each finding first seen before the end and not
+  resolved by then is either
+  - accepted ("ยอมรับได้"): staff had decided before the end that it may stay, with a reason
+    (`Finding.accepted_at`); reported apart, since nobody is expected to fix it; or
+  - open: everything else, including a finding accepted only after the end, and one accepted
+    before `accepted_at` was kept whose acceptance left no audit entry (migration 0003 of
+    monitoring): with no time, it is not claimed as accepted.
 """
 
 from __future__ import annotations
@@ -32,11 +37,12 @@ def site_checks_section(fiscal_year: int, period: ReportPeriod) -> dict:
     findings = (
         Finding.objects.filter(first_seen_at__lt=end)
         .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=start))
-        .values("kind", "division_id", "first_seen_at", "resolved_at")
+        .values("kind", "division_id", "first_seen_at", "resolved_at", "accepted_at")
     )
     found: Counter[tuple[str, int | None]] = Counter()
     fixed: Counter[tuple[str, int | None]] = Counter()
     still_open: Counter[tuple[str, int | None]] = Counter()
+    accepted: Counter[tuple[str, int | None]] = Counter()
     times_to_fix = []
     for finding in findings:
         key = (finding["kind"], finding["division_id"])
@@ -47,7 +53,11 @@ def site_checks_section(fiscal_year: int, period: ReportPeriod) -> dict:
             fixed[key] += 1
             times_to_fix.append(hours(resolved_at - finding["first_seen_at"]))
         if resolved_at is None or resolved_at >= end:
-            still_open[key] += 1
+            accepted_at = finding["accepted_at"]
+            if accepted_at is not None and accepted_at < end:
+                accepted[key] += 1
+            else:
+                still_open[key] += 1
 
     def by(position: int, counter: Counter) -> Counter:
         totals: Counter = Counter()
@@ -55,12 +65,13 @@ def site_checks_section(fiscal_year: int, period: ReportPeriod) -> dict:
             totals[key[position]] += count
         return totals
 
+    kind_totals = [by(0, found), by(0, fixed), by(0, still_open), by(0, accepted)]
     kind_rows = [
-        [str(label), by(0, found)[kind], by(0, fixed)[kind], by(0, still_open)[kind]]
+        [str(label), *(totals[kind] for totals in kind_totals)]
         for kind, label in Finding.Kind.choices
-        if by(0, found)[kind] or by(0, fixed)[kind] or by(0, still_open)[kind]
+        if any(totals[kind] for totals in kind_totals)
     ]
-    division_totals = [by(1, found), by(1, fixed), by(1, still_open)]
+    division_totals = [by(1, found), by(1, fixed), by(1, still_open), by(1, accepted)]
     division_rows = [
         [division.name, *(totals[division.pk] for totals in division_totals)]
         for division in Division.objects.all()
@@ -71,13 +82,14 @@ def site_checks_section(fiscal_year: int, period: ReportPeriod) -> dict:
             [DivisionNames.name(None), *(totals[None] for totals in division_totals)]
         )
     middle = median(times_to_fix)
-    columns = [_("พบในปี"), _("แก้ไขแล้วในปี"), _("ยังไม่แก้ไข ณ สิ้นปี")]
+    columns = [_("พบในปี"), _("แก้ไขแล้วในปี"), _("ยังไม่แก้ไข ณ สิ้นปี"), _("ยอมรับได้ ณ สิ้นปี")]
     blocks = [
         {
             "type": "paragraph",
             "text": _(
                 "ระบบตรวจเว็บไซต์ประจำวันตรวจทุกหน้าที่เผยแพร่และลิงก์ในหน้า ความเป็นปัจจุบันของข้อมูล "
-                "และรายการที่รอการพิจารณา ข้อบกพร่องที่พบแจ้งส่วนราชการที่รับผิดชอบจนกว่าจะแก้ไข"
+                "และรายการที่รอการพิจารณา ข้อบกพร่องที่พบแจ้งส่วนราชการที่รับผิดชอบจนกว่าจะแก้ไข "
+                "ข้อบกพร่องที่ส่วนราชการพิจารณาแล้วว่ายอมรับได้พร้อมเหตุผล แสดงแยกจากข้อบกพร่องที่ยังไม่แก้ไข"
             ),
         },
         {
@@ -95,6 +107,11 @@ def site_checks_section(fiscal_year: int, period: ReportPeriod) -> dict:
                 {
                     "label": _("ยังไม่แก้ไข ณ สิ้นปีงบประมาณ"),
                     "value": still_open.total(),
+                    "unit": _("รายการ"),
+                },
+                {
+                    "label": _("ยอมรับได้ (ไม่ต้องแก้ไข) ณ สิ้นปีงบประมาณ"),
+                    "value": accepted.total(),
                     "unit": _("รายการ"),
                 },
             ],

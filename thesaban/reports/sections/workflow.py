@@ -18,6 +18,9 @@ Pages and the snippets under the workflow (people) are counted alike.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from wagtail.models import Page, TaskState, WorkflowState
 
@@ -29,19 +32,26 @@ from . import DivisionNames, ReportPeriod, hours, median, percentile, register, 
 
 
 class _Owners:
-    """The division answerable for the object of each workflow state, asked once per object."""
+    """The division answerable for the object of each workflow state: the pages' in bulk
+    (`DivisionNames`), a snippet's (a person's) one object at a time, each asked once."""
 
-    def __init__(self) -> None:
+    def __init__(self, workflow_states: Iterable[WorkflowState]) -> None:
+        self._page_type_id = ContentType.objects.get_for_model(Page).pk
         self._pages = DivisionNames()
+        self._pages.load(
+            int(state.object_id)
+            for state in workflow_states
+            if state.base_content_type_id == self._page_type_id
+        )
         self._by_object: dict[tuple[int, str], str] = {}
 
     def name(self, workflow_state: WorkflowState) -> str:
         key = (workflow_state.base_content_type_id, workflow_state.object_id)
         if key not in self._by_object:
-            obj = workflow_state.content_object
-            if isinstance(obj, Page):
-                division = self._pages.of_page(obj.pk)
+            if workflow_state.base_content_type_id == self._page_type_id:
+                division = self._pages.of_page(int(workflow_state.object_id))
             else:
+                obj = workflow_state.content_object
                 division = rules.owning_division(obj) if obj is not None else None
             self._by_object[key] = DivisionNames.name(division)
         return self._by_object[key]
@@ -88,7 +98,21 @@ def workflow_section(fiscal_year: int, period: ReportPeriod) -> dict:
     ]
     submitted = WorkflowState.objects.filter(created_at__gte=start, created_at__lt=end).count()
 
-    owners = _Owners()
+    rejected_states = list(
+        TaskState.objects.filter(
+            status=TaskState.STATUS_REJECTED, finished_at__gte=start, finished_at__lt=end
+        )
+        .select_related("workflow_state", "revision", "task")
+        .order_by("finished_at", "pk")
+    )
+    waiting_states = list(
+        TaskState.objects.filter(started_at__lt=end)
+        .exclude(finished_at__lt=end)
+        .exclude(status=TaskState.STATUS_SKIPPED)
+        .select_related("workflow_state", "revision", "task")
+        .order_by("workflow_state__created_at", "pk")
+    )
+    owners = _Owners(state.workflow_state for state in (*rejected_states, *waiting_states))
     changes = [
         [
             format_thai_datetime(state.finished_at),
@@ -97,19 +121,8 @@ def workflow_section(fiscal_year: int, period: ReportPeriod) -> dict:
             _step_name(state.task_id, supervisor_ids, operator_ids, state.task.name),
             state.comment.strip() or _("(ไม่ได้ระบุเหตุผล)"),
         ]
-        for state in TaskState.objects.filter(
-            status=TaskState.STATUS_REJECTED, finished_at__gte=start, finished_at__lt=end
-        )
-        .select_related("workflow_state", "revision", "task")
-        .order_by("finished_at", "pk")
+        for state in rejected_states
     ]
-    waiting_states = (
-        TaskState.objects.filter(started_at__lt=end)
-        .exclude(finished_at__lt=end)
-        .exclude(status=TaskState.STATUS_SKIPPED)
-        .select_related("workflow_state", "revision", "task")
-        .order_by("workflow_state__created_at", "pk")
-    )
     waiting = [
         [
             state.revision.object_str if state.revision else "",

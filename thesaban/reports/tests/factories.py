@@ -153,7 +153,7 @@ def seed_site_checks(cls) -> None:
     ):
         CheckRun.objects.create(started_at=started, status=status)
 
-    def finding(name, kind, division, first_seen, resolved=None, status=None):
+    def finding(name, kind, division, first_seen, resolved=None, status=None, accepted=None):
         return Finding.objects.create(
             fingerprint=Finding.fingerprint_of(kind=kind, page_id=None, target_url=name),
             kind=kind,
@@ -163,6 +163,7 @@ def seed_site_checks(cls) -> None:
             first_seen_at=first_seen,
             last_seen_at=resolved or first_seen,
             resolved_at=resolved,
+            accepted_at=accepted,
             status=status or (Finding.Status.RESOLVED if resolved else Finding.Status.OPEN),
         )
 
@@ -180,13 +181,23 @@ def seed_site_checks(cls) -> None:
     cls.finding_open = finding("f5", kind.IMAGE_ALT, None, bangkok(2026, 6, 1, 6))
     # Found in FY 2570: nothing to do with FY 2569.
     finding("f6", kind.BROKEN_LINK, cls.finance, bangkok(2026, 10, 5, 6))
-    # Found in FY 2568 and accepted: not resolved, so still open at the end of FY 2569.
+    # Found and accepted in FY 2568, never resolved: accepted, not open, at the end of FY 2569.
     finding(
         "f7",
         kind.REDIRECTED_LINK,
         cls.office,
         bangkok(2025, 8, 1, 6),
         status=Finding.Status.ACCEPTED,
+        accepted=bangkok(2025, 8, 5, 9),
+    )
+    # Found in FY 2569, accepted only in FY 2570: open at the end of FY 2569.
+    finding(
+        "f8",
+        kind.UNREACHABLE_LINK,
+        cls.finance,
+        bangkok(2026, 7, 1, 6),
+        status=Finding.Status.ACCEPTED,
+        accepted=bangkok(2026, 10, 10, 9),
     )
 
 

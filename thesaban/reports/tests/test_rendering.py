@@ -260,6 +260,25 @@ class ReportHtmlTests(SimpleTestCase):
         snapshot["municipality"]["emblem"] = None
         self.assertIn('src="/static/img/emblem.svg"', rendering.render_html(snapshot))
 
+    def test_the_municipalitys_emblem_prints_from_the_snapshot_itself(self):
+        snapshot = sample.sample_snapshot()
+        emblem = "data:image/png;base64,iVBORw0KGgo="
+        snapshot["municipality"]["emblem"] = emblem
+        self.assertIn(f'<img class="emblem" src="{emblem}"', rendering.render_html(snapshot))
+
+    def test_an_emblem_that_is_not_an_image_falls_back_to_the_sites_own(self):
+        for emblem in (
+            "data:text/html;base64,PHA+eDwvcD4=",
+            'data:image/png;base64,AAAA" onerror="alert(1)',
+            "data:image/svg+xml,<svg/>",
+        ):
+            snapshot = sample.sample_snapshot()
+            snapshot["municipality"]["emblem"] = emblem
+            with self.subTest(emblem=emblem):
+                html = rendering.render_html(snapshot)
+                self.assertIn('<img class="emblem" src="/static/img/emblem.svg"', html)
+                self.assertNotIn("onerror", html)
+
     def test_an_unknown_template_version_is_refused_rather_than_rendered_differently(self):
         snapshot = sample.sample_snapshot()
         snapshot["template_version"] = "99"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import pypdf
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.images import ImageFile
+from PIL import Image
 from wagtail.models import Page, PageLogEntry
 
-from thesaban.core.models import MunicipalitySettings
+from thesaban.core.models import MunicipalitySettings, SiteImage
 from thesaban.monitoring.models import Finding
 from thesaban.pages.models import DocumentPage
 from thesaban.publishing.tests.test_records import publish_directly
@@ -24,10 +27,34 @@ from thesaban.reports.services import (
     save_final_wording,
 )
 
-from .factories import FISCAL_YEAR, SeededYearTestCase, bangkok
+from .factories import FISCAL_YEAR, SeededYearTestCase, act, bangkok, submit
 from .test_sections import blocks_of, figures
 
 APPROVAL_DAY = bangkok(2026, 10, 20, 14)
+
+
+def emblem_image(title: str, size: tuple[int, int], *, transparent: bool = False) -> SiteImage:
+    picture = Image.new(
+        "RGBA" if transparent else "RGB", size, (173, 20, 87, 0 if transparent else 255)
+    )
+    output = io.BytesIO()
+    picture.save(output, format="PNG")
+    image = SiteImage(
+        title=title,
+        description=f"ตราสัญลักษณ์ {title}",
+        file=ImageFile(io.BytesIO(output.getvalue()), name="emblem.png"),
+    )
+    image.save()
+    return image
+
+
+def decoded(data_uri: str) -> tuple[str, Image.Image]:
+    header, payload = data_uri.split(",", 1)
+    return header, Image.open(io.BytesIO(base64.b64decode(payload)))
+
+
+def cover_images(pdf: bytes) -> list[tuple[int, int]]:
+    return [image.image.size for image in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].images]
 
 
 class ApprovalTests(SeededYearTestCase):
@@ -87,6 +114,55 @@ class ApprovalTests(SeededYearTestCase):
         self.assertEqual(frozen, report.snapshot)
         self.assertEqual(html_after, html_before)
         self.assertEqual(rendering.render_pdf(frozen), pdf)
+
+    def set_emblem(self, image: SiteImage | None) -> None:
+        settings = MunicipalitySettings.for_site(self.home.get_site())
+        settings.emblem = image
+        settings.save()
+
+    def test_the_municipalitys_emblem_is_frozen_into_the_report(self):
+        """Scaled into the snapshot, printed on the cover, and kept when the emblem is later
+        replaced and its file deleted."""
+        emblem = emblem_image("ตราเทศบาล", (1024, 800))
+        self.addCleanup(emblem.file.delete, save=False)
+        self.set_emblem(emblem)
+        with time_machine.travel(APPROVAL_DAY, tick=False):
+            header, picture = decoded(
+                build_snapshot(fiscal_year=FISCAL_YEAR)["municipality"]["emblem"]
+            )
+        self.assertEqual(header, "data:image/jpeg;base64")
+        self.assertEqual(picture.size, (512, 400))
+
+        report = self.approve()
+        pdf = report.pdf_document.file.read()
+        self.assertEqual(cover_images(pdf), [(512, 400)])
+        html = rendering.render_html(report_snapshot(report))
+        self.assertIn('<img class="emblem" src="data:image/jpeg;base64,', html)
+        frozen_emblem = report.snapshot["municipality"]["emblem"]
+
+        replacement = emblem_image("ตราใหม่", (300, 300), transparent=True)
+        self.addCleanup(replacement.file.delete, save=False)
+        self.set_emblem(replacement)
+        emblem.file.delete(save=False)
+        emblem.delete()
+        with time_machine.travel(bangkok(2027, 1, 5), tick=False):
+            header, picture = decoded(
+                build_snapshot(fiscal_year=FISCAL_YEAR)["municipality"]["emblem"]
+            )
+            report = AnnualReport.objects.get(pk=report.pk)
+            self.assertEqual(rendering.render_html(report_snapshot(report)), html)
+            self.assertEqual(rendering.render_pdf(report_snapshot(report)), pdf)
+        self.assertEqual((header, picture.size), ("data:image/png;base64", (300, 300)))
+        self.assertEqual(report.snapshot["municipality"]["emblem"], frozen_emblem)
+
+    def test_an_emblem_that_cannot_be_read_leaves_the_sites_own_on_the_cover(self):
+        emblem = emblem_image("ตราที่ไฟล์หาย", (100, 100))
+        emblem.file.delete(save=False)
+        self.set_emblem(emblem)
+        with self.assertLogs("thesaban.reports.services", "WARNING"):
+            snapshot = build_snapshot(fiscal_year=FISCAL_YEAR)
+        self.assertIsNone(snapshot["municipality"]["emblem"])
+        self.assertIn('src="/static/img/emblem.svg"', rendering.render_html(snapshot))
 
     def test_a_report_is_approved_once(self):
         self.approve()
@@ -149,6 +225,30 @@ class SendToSiteTests(SeededYearTestCase):
         self.assertEqual(report.site_page_id, page.pk)
         with self.assertRaisesMessage(ValidationError, "ส่งรายงานนี้ไปยังเว็บไซต์แล้ว"):
             publish_report_to_site(report=report, user=self.operator)
+
+    def test_the_sent_page_goes_public_only_through_the_three_steps(self):
+        """The preparer of the answerable division submits it, its supervisor and then a web
+        operator approve; only the last step publishes, with the report's PDF attached."""
+        with time_machine.travel(APPROVAL_DAY, tick=False):
+            report = approve_report(
+                report=get_or_create_report(fiscal_year=FISCAL_YEAR), user=self.office_supervisor
+            )
+            page = publish_report_to_site(report=report, user=self.operator)
+        page = DocumentPage.objects.get(pk=page.pk)
+        state = submit(page, self.office_preparer, at=bangkok(2026, 10, 21, 9))
+        act(state, self.office_supervisor, "approve", at=bangkok(2026, 10, 21, 10))
+        page.refresh_from_db()
+        self.assertFalse(page.live, "the supervisor's approval does not publish")
+        act(state, self.operator, "approve", at=bangkok(2026, 10, 21, 11))
+        page.refresh_from_db()
+        self.assertTrue(page.live)
+        self.assertEqual(page.first_published_at, bangkok(2026, 10, 21, 11))
+        response = self.client.get(page.url)
+        self.assertContains(response, f"annual-report-{FISCAL_YEAR}")
+        self.assertEqual(
+            [attachment.document_id for attachment in page.attachments.all()],
+            [report.pdf_document_id],
+        )
 
     def test_a_draft_report_is_not_sent(self):
         report = get_or_create_report(fiscal_year=FISCAL_YEAR)
