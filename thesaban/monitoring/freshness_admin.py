@@ -8,8 +8,10 @@ switched off but not deleted: `ensure_freshness_rules` would bring it back at th
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -46,7 +48,19 @@ class FreshnessRuleViewSet(ModelViewSet):
     index_view_class = FreshnessRuleIndexView
     edit_view_class = FreshnessRuleEditView
     delete_view_class = FreshnessRuleDeleteView
-    list_display = ["name", "reference", "section", "requirement", "severity", "active"]
+    # In words, rather than Python's "True" / "False".
+    list_display = [
+        "name",
+        "reference",
+        "section",
+        "requirement",
+        "severity",
+        Column(
+            "active",
+            label=_("ใช้งาน"),
+            accessor=lambda rule: gettext("ใช้งาน") if rule.active else gettext("ปิดใช้งาน"),
+        ),
+    ]
     list_filter = ["requirement", "severity", "active"]
     search_fields = ["name", "reference"]
     list_per_page = 50

@@ -7,7 +7,7 @@ owns go to the web operators.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,16 +31,18 @@ def send_digests(*, run: CheckRun) -> int:
         .order_by("division_id", "page__path", "kind", "target_url")
     ):
         by_division[finding.division].append(finding)
-    report_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("monitoring_findings")
+    admin_base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    report_url = admin_base_url + reverse("monitoring_findings")
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     messages = []
     for division, findings in by_division.items():
         context = {
             "division": division,
-            "findings": [_row(finding) for finding in findings],
+            "findings": [_row(finding, admin_base_url=admin_base_url) for finding in findings],
             "count": len(findings),
             "new": sum(finding.first_seen_at >= run.started_at for finding in findings),
             "high": sum(finding.severity == Finding.Severity.HIGH for finding in findings),
+            "kinds": _count_by_kind(findings),
             "run_date": format_thai_date(run.started_at, style="long"),
             "report_url": report_url,
         }
@@ -54,16 +56,35 @@ def send_digests(*, run: CheckRun) -> int:
     return send_mass_mail(messages, fail_silently=False) if messages else 0
 
 
-def _row(finding: Finding) -> dict[str, str]:
+def _row(finding: Finding, *, admin_base_url: str) -> dict[str, str]:
+    target_url, edit_url = finding.target_url, ""
+    if target_url.startswith("/"):
+        # A content problem's target is the admin screen where it is put right (the document,
+        # the image, the snippet): a link to it, not a link that is broken. A rule's screen is
+        # the web operators': a division puts a rule right on its section's page, named above.
+        target_url = ""
+        if not (finding.rule_id and finding.page_id):
+            edit_url = admin_base_url + finding.target_url
     return {
         "title": finding.page.title if finding.page else "",
-        "url": finding.page.get_full_url() if finding.page else "",
+        "url": (finding.page.get_full_url() or "") if finding.page else "",
         "kind": finding.get_kind_display(),
         "severity": finding.get_severity_display(),
-        "target_url": finding.target_url,
+        "target_url": target_url,
+        "edit_url": edit_url,
         "detail": finding.detail,
         "first_seen": format_thai_datetime(finding.first_seen_at),
     }
+
+
+def _count_by_kind(findings: list[Finding]) -> list[dict[str, object]]:
+    """How many of each kind, in the order the kinds are declared, for the supervisors."""
+    counts = Counter(finding.kind for finding in findings)
+    return [
+        {"label": label, "count": counts[kind]}
+        for kind, label in Finding.Kind.choices
+        if counts[kind]
+    ]
 
 
 def _messages(template: str, context: dict, recipients) -> list[tuple]:

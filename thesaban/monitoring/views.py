@@ -7,7 +7,7 @@ their division's. Acting on a finding needs the right to act on its page (`can_a
 a finding of no page is for web operators only.
 """
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 import django_filters
@@ -39,7 +39,7 @@ from thesaban.core.thai_dates import BANGKOK, format_thai_datetime
 from thesaban.publishing import rules
 
 from . import history, services
-from .models import CheckRun, Finding
+from .models import CheckRun, Finding, FreshnessRule
 
 # Severity is stored as text; these put "high" before "medium" before "low" in a query.
 SEVERITY_RANK = Case(
@@ -57,6 +57,24 @@ STATUS_RANK = Case(
     output_field=IntegerField(),
 )
 SEEN_LATEST = "latest"
+
+
+def format_time_to_fix(delta: timedelta | None) -> str:
+    """How long a finding stood before it was resolved, in Thai: "2 วัน 3 ชั่วโมง" when it took
+    days, "5 ชั่วโมง 20 นาที" when hours; "" for a finding not resolved."""
+    if delta is None:
+        return ""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if days:
+        parts.append(gettext_now("%(count)d วัน") % {"count": days})
+    if hours:
+        parts.append(gettext_now("%(count)d ชั่วโมง") % {"count": hours})
+    if minutes and not days:
+        parts.append(gettext_now("%(count)d นาที") % {"count": minutes})
+    return " ".join(parts) or gettext_now("ไม่ถึง 1 นาที")
 
 
 def sees_every_finding(user: AbstractBaseUser) -> bool:
@@ -215,6 +233,9 @@ class FindingFilterSet(WagtailFilterSet):
     division = django_filters.ModelChoiceFilter(
         label=_("ส่วนราชการ"), queryset=Division.objects.all()
     )
+    rule = django_filters.ModelChoiceFilter(
+        label=_("เกณฑ์ความเป็นปัจจุบัน"), queryset=FreshnessRule.objects.all()
+    )
     last_seen_at = django_filters.DateFromToRangeFilter(
         label=_("พบล่าสุด"), widget=DateRangePickerWidget
     )
@@ -227,7 +248,7 @@ class FindingFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Finding
-        fields = ["status", "kind", "severity", "division", "last_seen_at", "seen"]
+        fields = ["status", "kind", "severity", "division", "rule", "last_seen_at", "seen"]
 
     def filter_seen(self, queryset, name, value):
         return seen_in_latest_check(queryset) if value == SEEN_LATEST else queryset
@@ -280,6 +301,11 @@ class FindingReportView(ReportView):
             accessor=lambda finding: format_thai_datetime(finding.last_seen_at),
         ),
         Column("status", label=_("สถานะ"), accessor="get_status_display"),
+        Column(
+            "time_to_resolve",
+            label=_("ใช้เวลาแก้ไข"),
+            accessor=lambda finding: format_time_to_fix(finding.time_to_resolve),
+        ),
         FindingActionsColumn("actions", label=_("ดำเนินการ")),
     ]
     list_export = [
@@ -288,11 +314,13 @@ class FindingReportView(ReportView):
         "page",
         "division",
         "target_url",
+        "rule",
         "detail",
         "first_seen_at",
         "last_seen_at",
         "get_status_display",
         "resolved_at",
+        "time_to_resolve",
         "accepted_reason",
     ]
     export_headings = {
@@ -301,12 +329,23 @@ class FindingReportView(ReportView):
         "page": _("หน้า"),
         "division": _("ส่วนราชการ"),
         "target_url": _("ปลายทาง"),
+        "rule": _("เกณฑ์ความเป็นปัจจุบัน"),
         "detail": _("รายละเอียด"),
         "first_seen_at": _("พบครั้งแรก"),
         "last_seen_at": _("พบล่าสุด"),
         "get_status_display": _("สถานะ"),
         "resolved_at": _("แก้ไขเมื่อ"),
+        "time_to_resolve": _("ใช้เวลาแก้ไข"),
         "accepted_reason": _("เหตุผลที่ยอมรับ"),
+    }
+    # Moments as the rest of the admin shows them (Bangkok time, Buddhist year), not Wagtail's
+    # default of UTC; the time to fix in days and hours.
+    custom_field_preprocess = {
+        **{
+            field: {"csv": format_thai_datetime, "xlsx": format_thai_datetime}
+            for field in ("first_seen_at", "last_seen_at", "resolved_at")
+        },
+        "time_to_resolve": {"csv": format_time_to_fix, "xlsx": format_time_to_fix},
     }
 
     def dispatch(self, request, *args, **kwargs):
@@ -319,8 +358,10 @@ class FindingReportView(ReportView):
         return self.get_queryset()
 
     def get_base_queryset(self):
-        return findings_visible_to(self.request.user).annotate(
-            status_rank=STATUS_RANK, severity_rank=SEVERITY_RANK
+        return (
+            findings_visible_to(self.request.user)
+            .select_related("rule")
+            .annotate(status_rank=STATUS_RANK, severity_rank=SEVERITY_RANK)
         )
 
     def order_queryset(self, queryset):
@@ -413,6 +454,8 @@ def page_findings(request, page_id: int):
         .annotate(status_rank=STATUS_RANK, severity_rank=SEVERITY_RANK)
         .order_by("status_rank", "severity_rank", "-last_seen_at", "-pk")
     )
+    for finding in findings:
+        finding.time_to_fix = format_time_to_fix(finding.time_to_resolve)
     return TemplateResponse(
         request,
         "monitoring/page_findings.html",

@@ -1,8 +1,12 @@
 """Digests after a run, and the admin: the findings report and its row actions, a page's
 findings with their history, the dashboard panel."""
 
+import csv
+import io
 from datetime import datetime, timedelta
 
+import openpyxl
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
@@ -18,8 +22,10 @@ from thesaban.accounts.services import ensure_role_groups
 from thesaban.accounts.testing import log_in
 from thesaban.core.thai_dates import BANGKOK
 from thesaban.monitoring import history, services
-from thesaban.monitoring.models import CheckRun, Finding
+from thesaban.monitoring.models import CheckRun, Finding, FreshnessRule
 from thesaban.monitoring.notifications import send_digests
+from thesaban.monitoring.tasks import check_site
+from thesaban.monitoring.views import format_time_to_fix
 from thesaban.pages.models import ContentPage, HomePage, SectionPage
 
 from .factories import CheckRunFactory, FindingFactory
@@ -197,6 +203,20 @@ class PageFindingsTests(FindingsForStaffTestCase):
         self.assertRedirects(response, "/admin/", fetch_redirect_response=False)
         self.works_finding.refresh_from_db()
         self.assertEqual(self.works_finding.status, Finding.Status.OPEN)
+
+    def test_check_again_and_the_row_actions_need_the_csrf_token(self):
+        strict = Client(enforce_csrf_checks=True)
+        log_in(strict, self.preparer)
+        for data in (
+            {"action": "check"},
+            {"action": "fix", "finding": self.works_finding.pk},
+            {"action": "accept", "finding": self.works_finding.pk, "reason": "ชั่วคราว"},
+        ):
+            response = strict.post(self.url(self.works_section), data)
+            self.assertEqual(response.status_code, 403)
+        self.works_finding.refresh_from_db()
+        self.assertEqual(self.works_finding.status, Finding.Status.OPEN)
+        self.assertEqual(actions_of(self.works_finding), [])
 
 
 class DashboardPanelTests(FindingsForStaffTestCase):
@@ -581,3 +601,202 @@ class SiteHistoryTests(FindingsForStaffTestCase):
         )
         self.assertContains(response, "ยอมรับข้อบกพร่องนี้ เหตุผล: ชั่วคราว")
         self.assertTrue(ModelLogEntry.objects.filter(action=history.ACCEPTED).exists())
+
+
+class DigestContentKindsTests(FindingsForStaffTestCase):
+    """The content checks' findings in the digests: their kinds in Thai, where to fix them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.rule = FreshnessRule.objects.create(
+            name="แผนการดำเนินงาน", reference="ITA O6", section=cls.works_section
+        )
+        cls.missing = FindingFactory(
+            page=cls.works_section,
+            division=cls.works,
+            kind=Finding.Kind.MISSING_CONTENT,
+            severity=Finding.Severity.HIGH,
+            rule=cls.rule,
+            target_url=reverse("freshness_rules:edit", args=[cls.rule.pk]),
+            detail="ยังไม่มีแผนการดำเนินงาน ของปีงบประมาณ พ.ศ. 2570",
+        )
+        cls.undescribed = FindingFactory(
+            page=None,
+            division=cls.works,
+            kind=Finding.Kind.DOCUMENT_METADATA,
+            severity=Finding.Severity.LOW,
+            target_url="/admin/documents/edit/7/",
+            detail="เอกสาร “ประกาศ”: ไม่มีคำอธิบาย",
+        )
+
+    def test_the_new_kinds_read_well(self):
+        send_digests(run=self.check_run)
+        by_address = {message.to[0]: message for message in mail.outbox}
+        digest = by_address["works-preparer@example.go.th"].body
+        self.assertIn("[สูง] ไม่มีข้อมูลที่ต้องเผยแพร่", digest)
+        self.assertIn("ยังไม่มีแผนการดำเนินงาน ของปีงบประมาณ พ.ศ. 2570", digest)
+        self.assertIn("[ต่ำ] เอกสารไม่มีชื่อหรือคำอธิบาย", digest)
+        # Where to fix the document, as a whole address; no "destination" that is an admin
+        # path, no empty page line for a finding of no page, and no link to the rule's screen
+        # (the web operators'): the division publishes on the section named.
+        admin = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        self.assertIn(f"แก้ไขได้ที่: {admin}/admin/documents/edit/7/", digest)
+        self.assertNotIn("ปลายทาง: /admin/", digest)
+        self.assertNotIn("/admin/freshness-rules/", digest)
+        self.assertNotRegex(digest, r"หน้า: *\n")
+        self.assertIn("หน้า: งานช่าง", digest)
+        summary = by_address["works-supervisor@example.go.th"].body
+        self.assertIn("แยกตามประเภท", summary)
+        self.assertIn("- ลิงก์เสีย 1 รายการ", summary)
+        self.assertIn("- หน้าเว็บแสดงผลไม่ได้ 1 รายการ", summary)
+        self.assertIn("- ไม่มีข้อมูลที่ต้องเผยแพร่ 1 รายการ", summary)
+        self.assertIn("- เอกสารไม่มีชื่อหรือคำอธิบาย 1 รายการ", summary)
+        self.assertIn("ทั้งหมด 4 รายการ", summary)
+
+    def test_a_division_with_nothing_open_gets_nothing(self):
+        """Finance's only finding is accepted: its staff hear nothing; works' still do."""
+        services.accept_finding(
+            finding=self.finance_finding, user=self.operator, reason="เว็บไซต์ปลายทางย้ายถาวร"
+        )
+        send_digests(run=self.check_run)
+        self.assertEqual(
+            sorted(message.to[0] for message in mail.outbox),
+            ["works-preparer@example.go.th", "works-supervisor@example.go.th"],
+        )
+
+
+class DigestOncePerRunTests(FindingsForStaffTestCase):
+    def test_the_run_s_task_mails_once_and_a_second_task_for_it_mails_nothing(self):
+        """A real run finds the works section empty (a freshness rule), closes the factory
+        findings it no longer sees, and mails the works staff; the same run enqueued again
+        (the scheduler's task was slow to start) neither checks nor mails again."""
+        rule = FreshnessRule.objects.create(
+            name="แผนการดำเนินงาน", reference="ITA O6", section=self.works_section
+        )
+        first = check_site.enqueue(run_id=self.check_run.pk).return_value
+        self.assertEqual(first["run"], self.check_run.pk)
+        self.assertEqual(Finding.objects.open().get().rule, rule)
+        self.assertEqual(first["messages"], 2)
+        self.assertEqual(
+            sorted(message.to[0] for message in mail.outbox),
+            ["works-preparer@example.go.th", "works-supervisor@example.go.th"],
+        )
+        self.assertIn("ไม่มีข้อมูลที่ต้องเผยแพร่", mail.outbox[0].body + mail.outbox[1].body)
+        second = check_site.enqueue(run_id=self.check_run.pk).return_value
+        self.assertTrue(second["skipped"])
+        self.assertEqual(len(mail.outbox), 2)
+
+
+class TimeToFixTests(FindingsForStaffTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        resolved_at = datetime(2026, 3, 5, 9, 30, tzinfo=BANGKOK)
+        Finding.objects.filter(pk=cls.resolved.pk).update(
+            first_seen_at=resolved_at - timedelta(days=2, hours=3, minutes=10),
+            last_seen_at=resolved_at - timedelta(days=1),
+            resolved_at=resolved_at,
+        )
+
+    def test_format(self):
+        self.assertEqual(format_time_to_fix(None), "")
+        self.assertEqual(format_time_to_fix(timedelta(seconds=20)), "ไม่ถึง 1 นาที")
+        self.assertEqual(format_time_to_fix(timedelta(minutes=45)), "45 นาที")
+        self.assertEqual(format_time_to_fix(timedelta(hours=5, minutes=20)), "5 ชั่วโมง 20 นาที")
+        self.assertEqual(format_time_to_fix(timedelta(days=1)), "1 วัน")
+        self.assertEqual(format_time_to_fix(timedelta(days=2, hours=3, minutes=10)), "2 วัน 3 ชั่วโมง")
+
+    def test_the_report_and_the_page_screen_show_how_long_it_took(self):
+        log_in(self.client, self.preparer)
+        response = self.client.get(reverse("monitoring_findings"), {"status": "resolved"})
+        self.assertContains(response, "ใช้เวลาแก้ไข")
+        self.assertContains(response, "2 วัน 3 ชั่วโมง")
+        response = self.client.get(
+            reverse("monitoring_page_findings", args=[self.works_section.pk])
+        )
+        self.assertContains(response, "ใช้เวลาแก้ไข 2 วัน 3 ชั่วโมง")
+
+
+class FindingExportTests(FindingsForStaffTestCase):
+    url = reverse("monitoring_findings")
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        resolved_at = datetime(2026, 3, 5, 9, 30, tzinfo=BANGKOK)
+        Finding.objects.filter(pk=cls.resolved.pk).update(
+            first_seen_at=resolved_at - timedelta(hours=5, minutes=20),
+            last_seen_at=resolved_at - timedelta(hours=1),
+            resolved_at=resolved_at,
+        )
+        cls.rule = FreshnessRule.objects.create(
+            name="ข่าวประชาสัมพันธ์", reference="ITA O4", section=cls.works_section
+        )
+        cls.stale = FindingFactory(
+            page=cls.works_section,
+            division=cls.works,
+            kind=Finding.Kind.STALE_CONTENT,
+            rule=cls.rule,
+            target_url=reverse("freshness_rules:edit", args=[cls.rule.pk]),
+            detail="รายการล่าสุดเก่ากว่า 30 วัน",
+        )
+
+    def csv_rows(self, **query) -> list[list[str]]:
+        response = self.client.get(self.url, {"export": "csv", **query})
+        self.assertEqual(response.status_code, 200)
+        content = b"".join(response.streaming_content).decode()
+        return list(csv.reader(io.StringIO(content)))
+
+    def test_csv_has_thai_headings_the_rule_thai_dates_and_the_time_to_fix(self):
+        log_in(self.client, self.operator)
+        [heading, *rows] = self.csv_rows(status="resolved")
+        self.assertEqual(
+            heading,
+            [
+                "ความรุนแรง",
+                "ประเภท",
+                "หน้า",
+                "ส่วนราชการ",
+                "ปลายทาง",
+                "เกณฑ์ความเป็นปัจจุบัน",
+                "รายละเอียด",
+                "พบครั้งแรก",
+                "พบล่าสุด",
+                "สถานะ",
+                "แก้ไขเมื่อ",
+                "ใช้เวลาแก้ไข",
+                "เหตุผลที่ยอมรับ",
+            ],
+        )
+        [row] = rows
+        record = dict(zip(heading, row, strict=True))
+        # Bangkok time and the Buddhist year, as everywhere else in the admin; not UTC.
+        self.assertEqual(record["พบครั้งแรก"], "5 มี.ค. 2569 04:10 น.")
+        self.assertEqual(record["แก้ไขเมื่อ"], "5 มี.ค. 2569 09:30 น.")
+        self.assertEqual(record["ใช้เวลาแก้ไข"], "5 ชั่วโมง 20 นาที")
+        self.assertEqual(record["สถานะ"], "แก้ไขแล้ว")
+
+    def test_the_new_kinds_and_their_rule_filter_and_export(self):
+        log_in(self.client, self.preparer)
+        response = self.client.get(self.url, {"rule": self.rule.pk})
+        self.assertContains(response, "รายการล่าสุดเก่ากว่า 30 วัน")
+        self.assertNotContains(response, "https://gone.example/a")
+        response = self.client.get(self.url, {"kind": Finding.Kind.STALE_CONTENT})
+        self.assertContains(response, "รายการล่าสุดเก่ากว่า 30 วัน")
+        self.assertNotContains(response, "https://gone.example/a")
+        [heading, row] = self.csv_rows(rule=self.rule.pk)
+        record = dict(zip(heading, row, strict=True))
+        self.assertEqual(record["ประเภท"], "ข้อมูลไม่เป็นปัจจุบัน")
+        self.assertEqual(record["เกณฑ์ความเป็นปัจจุบัน"], "ITA O4 ข่าวประชาสัมพันธ์")
+        self.assertEqual(record["ใช้เวลาแก้ไข"], "")
+
+    def test_xlsx_has_the_same_columns_and_thai_dates(self):
+        log_in(self.client, self.operator)
+        response = self.client.get(self.url, {"export": "xlsx", "status": "resolved"})
+        self.assertEqual(response.status_code, 200)
+        workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        [heading, row] = [list(values) for values in workbook.active.iter_rows(values_only=True)]
+        record = dict(zip(heading, row, strict=True))
+        self.assertEqual(record["พบครั้งแรก"], "5 มี.ค. 2569 04:10 น.")
+        self.assertEqual(record["ใช้เวลาแก้ไข"], "5 ชั่วโมง 20 นาที")

@@ -1,5 +1,6 @@
 """The site check's content checks: freshness rules, the workflow, publication windows, files."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import time_machine
@@ -290,6 +291,20 @@ class RuleFindingLifeTests(ContentCheckTestCase):
         self.assertEqual(finding.time_to_resolve, timedelta(days=2))
         self.assertEqual(run.findings_closed, 1)
 
+    def test_marked_fixed_once_the_content_is_there_it_is_resolved_at_once(self):
+        """Marked fixed ("แก้ไขแล้ว ตรวจอีกครั้ง"), a rule's finding is judged again at once:
+        still missing, it stays open; once the plan is published, resolved by that person."""
+        rule = self.rule(self.plans, Requirement.FISCAL_YEAR, name="แผนการดำเนินงาน")
+        with at(bangkok(2026, 11, 2, 6)):
+            services.run_check()
+            finding = Finding.objects.get(rule=rule)
+            self.assertFalse(services.mark_fixed(finding=finding, user=self.staff))
+            self.document(self.plans, fiscal_year=2570)
+            self.assertTrue(services.mark_fixed(finding=finding, user=self.staff))
+        finding.refresh_from_db()
+        self.assertEqual(finding.status, Finding.Status.RESOLVED)
+        self.assertEqual(finding.resolved_by, self.staff)
+
 
 class WorkflowOverdueTests(ContentCheckTestCase):
     @classmethod
@@ -488,6 +503,16 @@ class FreshnessRuleAdminTests(ContentCheckTestCase):
         self.press_rule.refresh_from_db()
         self.assertEqual(self.press_rule.max_age_days, 14)
         self.assertEqual(self.press_rule.key, "oit-o4-press-news")  # still the shipped rule
+
+    def test_the_rules_list_says_in_thai_whether_a_rule_is_on(self):
+        FreshnessRule.objects.create(name="แผนที่เลิกใช้", section=self.plans, active=False)
+        log_in(self.client, self.operator)
+        response = self.client.get(reverse("freshness_rules:index"))
+        cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", response.content.decode())
+        self.assertIn("ใช้งาน", cells)
+        self.assertIn("ปิดใช้งาน", cells)
+        self.assertNotIn("True", cells)
+        self.assertNotIn("False", cells)
 
     def test_a_recent_rule_without_days_is_refused(self):
         log_in(self.client, self.operator)

@@ -17,7 +17,7 @@ from thesaban.accounts.models import Division
 from thesaban.core.thai_dates import BANGKOK
 from thesaban.monitoring import services
 from thesaban.monitoring.link_checker import CheckerLimits
-from thesaban.monitoring.models import CheckRun, ExternalLinkResult, Finding
+from thesaban.monitoring.models import CheckRun, ExternalLinkResult, Finding, FreshnessRule
 from thesaban.monitoring.tasks import check_site, start_daily_site_check
 from thesaban.pages.models import ContentPage, HomePage, SectionPage
 from thesaban.publishing.scheduler import Scheduler, default_jobs
@@ -299,6 +299,87 @@ class FindingLifecycleTests(SiteCheckTestCase):
         self.assertEqual(self.finding().kind, Finding.Kind.BROKEN_LINK)
         old.refresh_from_db()
         self.assertEqual(old.status, Finding.Status.RESOLVED)
+
+    def test_a_run_killed_in_the_content_checks_keeps_the_pages_findings_and_resumes(
+        self,
+    ):
+        """Every page checked, then the worker is stopped in the content checks: the pages'
+        findings are kept, nothing is closed, and the next run takes the same run on with the
+        content checks only (no page rendered again), then closes what is gone."""
+        self.set_body(f'<p><a href="{self.server.url}/missing/six">x</a></p>')
+        rule = FreshnessRule.objects.create(name="แผนการดำเนินงาน", section=None)
+        old = Finding.objects.create(
+            fingerprint="old-content",
+            kind=Finding.Kind.STALE_CONTENT,
+            severity=Finding.Severity.MEDIUM,
+            page=self.section,
+            first_seen_at=timezone.now(),
+            last_seen_at=timezone.now(),
+        )
+        with (
+            mock.patch.object(services.content_checks, "find_problems", side_effect=SystemExit),
+            self.assertRaises(SystemExit),
+        ):
+            self.run_check()
+        run = CheckRun.objects.get()
+        self.assertEqual(run.status, CheckRun.Status.RUNNING)
+        self.assertEqual(run.pages_checked, 3)
+        self.assertEqual(self.finding().kind, Finding.Kind.BROKEN_LINK)
+        old.refresh_from_db()
+        self.assertEqual(old.status, Finding.Status.OPEN)
+        self.assertFalse(Finding.objects.filter(rule=rule).exists())
+
+        with mock.patch.object(services._SiteChecker, "check_pages") as check_pages:
+            resumed = self.run_check()
+        check_pages.assert_not_called()
+        self.assertEqual(resumed.pk, run.pk)
+        self.assertEqual(resumed.status, CheckRun.Status.FINISHED)
+        self.assertEqual(resumed.pages_checked, 3)
+        self.assertEqual(resumed.findings_opened, 2)  # the broken link, the rule
+        self.assertEqual(resumed.findings_closed, 1)
+        self.assertEqual(self.finding().status, Finding.Status.OPEN)
+        self.assertEqual(Finding.objects.get(rule=rule).status, Finding.Status.OPEN)
+        old.refresh_from_db()
+        self.assertEqual(old.status, Finding.Status.RESOLVED)
+
+    def test_a_fault_in_the_content_checks_does_not_keep_the_run_from_finishing(self):
+        """A bug in the content checks: the run still finishes and closes the fixed link, the
+        content findings already open stay open, and the web operators get a finding."""
+        fixed_link = Finding.objects.create(
+            fingerprint="fixed-link",
+            kind=Finding.Kind.BROKEN_LINK,
+            severity=Finding.Severity.MEDIUM,
+            page=self.page,
+            first_seen_at=timezone.now(),
+            last_seen_at=timezone.now(),
+        )
+        stale = Finding.objects.create(
+            fingerprint="stale-content",
+            kind=Finding.Kind.STALE_CONTENT,
+            severity=Finding.Severity.MEDIUM,
+            page=self.section,
+            first_seen_at=timezone.now(),
+            last_seen_at=timezone.now(),
+        )
+        with (
+            mock.patch.object(
+                services.content_checks, "find_problems", side_effect=RuntimeError("bug")
+            ),
+            self.assertLogs("thesaban.monitoring.services", "ERROR"),
+        ):
+            run = self.run_check()
+        self.assertEqual(run.status, CheckRun.Status.FINISHED)
+        fixed_link.refresh_from_db()
+        stale.refresh_from_db()
+        self.assertEqual(fixed_link.status, Finding.Status.RESOLVED)
+        self.assertEqual(stale.status, Finding.Status.OPEN)
+        failure = Finding.objects.get(page=None, kind=Finding.Kind.PAGE_ERROR)
+        self.assertIsNone(failure.division)  # the web operators'
+        self.assertIn("การตรวจข้อมูลตามเกณฑ์ทำงานไม่สำเร็จ", failure.detail)
+        # Working again the next day: the failure is gone, the stale content judged afresh.
+        self.run_check()
+        failure.refresh_from_db()
+        self.assertEqual(failure.status, Finding.Status.RESOLVED)
 
 
 class EntryPointTests(SiteCheckTestCase):
