@@ -72,13 +72,14 @@ DIVISION_SECTIONS = {
     "engineering": ("landmarks",),
 }
 
-# (username, role, password, division code, Thai full name). Demo-only passwords: the README
-# says so, and production never runs the demo loader.
+# (username, role, password, division codes, Thai full name). Demo-only passwords: the README
+# says so, and production never runs the demo loader. The supervisor also supervises the
+# division that owns the annual report's page, so the demo can approve a report too.
 DEMO_ACCOUNTS = (
-    ("preparer", "preparer", "demo-preparer-2569", "finance", "สมศรี ใจดี"),
-    ("supervisor", "supervisor", "demo-supervisor-2569", "finance", "สมชาย รักงาน"),
-    ("operator", "web_operator", "demo-operator-2569", "office", "วิไล เผยแพร่"),
-    ("itadmin", "it_administrator", "demo-itadmin-2569", "office", "ประเสริฐ ระบบดี"),
+    ("preparer", "preparer", "demo-preparer-2569", ("finance",), "สมศรี ใจดี"),
+    ("supervisor", "supervisor", "demo-supervisor-2569", ("finance", "strategy"), "สมชาย รักงาน"),
+    ("operator", "web_operator", "demo-operator-2569", ("office",), "วิไล เผยแพร่"),
+    ("itadmin", "it_administrator", "demo-itadmin-2569", ("office",), "ประเสริฐ ระบบดี"),
 )
 
 # (name, position, group, level, division code)
@@ -376,7 +377,7 @@ def _ensure_accounts(home: Page, divisions: dict[str, Division]) -> list[tuple[s
     groups = ensure_role_groups(root=home)
     user_model = get_user_model()
     created = []
-    for username, role, password, division_code, full_name in DEMO_ACCOUNTS:
+    for username, role, password, division_codes, full_name in DEMO_ACCOUNTS:
         if user_model.objects.filter(username=username).exists():
             continue
         first_name, last_name = full_name.split(" ", 1)
@@ -387,11 +388,12 @@ def _ensure_accounts(home: Page, divisions: dict[str, Division]) -> list[tuple[s
             last_name=last_name,
             email=f"{username}@example.go.th",
         )
-        division = divisions[division_code]
-        user.groups.add(
-            {"preparer": division.preparers, "supervisor": division.supervisors}.get(role)
-            or groups[role]
-        )
+        for code in division_codes:
+            division = divisions[code]
+            user.groups.add(
+                {"preparer": division.preparers, "supervisor": division.supervisors}.get(role)
+                or groups[role]
+            )
         created.append((username, password))
     return created
 

@@ -56,16 +56,19 @@ class DemoLoaderTests(TestCase):
     def test_one_account_per_role_can_sign_in_to_the_admin(self):
         user_model = get_user_model()
         expected_groups = {
-            "preparer": f"กองคลัง · {roles.PREPARER}",
-            "supervisor": f"กองคลัง · {roles.SUPERVISOR}",
-            "operator": roles.WEB_OPERATOR,
-            "itadmin": roles.IT_ADMINISTRATOR,
+            "preparer": [f"กองคลัง · {roles.PREPARER}"],
+            "supervisor": [
+                f"กองคลัง · {roles.SUPERVISOR}",
+                f"กองยุทธศาสตร์และงบประมาณ · {roles.SUPERVISOR}",
+            ],
+            "operator": [roles.WEB_OPERATOR],
+            "itadmin": [roles.IT_ADMINISTRATOR],
         }
         for username, _role, password, *_rest in DEMO_ACCOUNTS:
             user = user_model.objects.get(username=username)
             self.assertFalse(user.is_superuser)
             self.assertEqual(
-                [group.name for group in user.groups.all()], [expected_groups[username]]
+                sorted(group.name for group in user.groups.all()), expected_groups[username]
             )
             response = self.client.post(
                 "/admin/login/", {"username": username, "password": password}

@@ -18,7 +18,11 @@ from thesaban.publishing.tests.test_records import forget_cached_sites
 from thesaban.reports import rendering
 from thesaban.reports.demo import DEMO_REGISTER
 from thesaban.reports.models import ProblemReport
-from thesaban.reports.services import build_snapshot, responsible_division
+from thesaban.reports.services import (
+    build_snapshot,
+    can_approve_annual_report,
+    responsible_division,
+)
 
 from .test_rendering import pdf_pages, skeleton
 from .test_sections import blocks_of, table
@@ -70,3 +74,8 @@ class DemoReportTests(TestCase):
         self.assertContains(response, "รออนุมัติ")
         detail = self.client.get(reverse("reports_annual:preview", args=[self.fiscal_year]))
         self.assertContains(detail, MUNICIPALITY_NAME)
+
+    def test_the_demo_supervisor_may_approve_and_the_preparer_may_not(self):
+        users = get_user_model().objects
+        self.assertTrue(can_approve_annual_report(users.get(username="supervisor")))
+        self.assertFalse(can_approve_annual_report(users.get(username="preparer")))
