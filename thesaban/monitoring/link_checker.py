@@ -3,10 +3,11 @@
 The only module of the monitoring app that goes on the network. Polite: at most
 `per_host` requests to one host at a time, HEAD first (GET only when HEAD is refused or fails),
 redirects followed and reported. Bounded: every address has a deadline of its own, and a
-host that has let `give_up_after` requests time out is not asked again in this check, so a site
-that accepts connections and never answers costs about one deadline, not the whole run. The
-site check asks batch after batch: it passes the same `HostMemory` to every call, so what was
-learnt about a host lasts the whole run, not one batch. A host is its name and port.
+host that has let `give_up_after` requests in a row time out is not asked again in this check,
+so a site that accepts connections and never answers costs about one deadline, not the whole
+run. The site check asks batch after batch: it passes the same `HostMemory` to every call, so
+a host given up stays given up for the run, while a host that answers between two slow
+addresses is not. A host is its name and port.
 """
 
 from __future__ import annotations
@@ -57,16 +58,23 @@ class CheckerLimits:
 
 @dataclass
 class HostMemory:
-    """What one check has learnt about hosts so far: how many of their requests timed out.
+    """What one check has learnt about hosts so far: their timeouts in a row.
 
     Pass the same memory to every `check_links` call of a run: a host given up in one batch
-    is not asked again in the next.
+    is not asked again in the next. Any answer resets the count, so a big site with a few slow
+    addresses among thousands is never given up, only one that stopped answering.
     """
 
     timeouts: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def given_up(self, host: str, limits: CheckerLimits) -> bool:
         return self.timeouts[host] >= limits.give_up_after
+
+    def saw(self, host: str, result: LinkResult) -> None:
+        if result.detail == "timeout":
+            self.timeouts[host] += 1
+        else:
+            self.timeouts[host] = 0
 
 
 def check_links(
@@ -92,7 +100,6 @@ async def _check_all(
     host_slots: dict[str, asyncio.Semaphore] = defaultdict(
         lambda: asyncio.Semaphore(limits.per_host)
     )
-    timeouts = memory.timeouts
     total_slots = asyncio.Semaphore(limits.total)
     timeout = httpx.Timeout(
         limits.read_timeout, connect=limits.connect_timeout, pool=limits.deadline
@@ -115,8 +122,7 @@ async def _check_all(
                     result = await asyncio.wait_for(_check_one(client, url), limits.deadline)
                 except TimeoutError:
                     result = LinkResult(url, UNREACHABLE, detail="timeout")
-                if result.detail == "timeout":
-                    timeouts[host] += 1
+                memory.saw(host, result)
                 return result
 
         results = await asyncio.gather(*(one(url) for url in urls))

@@ -5,7 +5,7 @@ import time
 from django.test import SimpleTestCase
 
 from thesaban.monitoring import link_checker
-from thesaban.monitoring.link_checker import CheckerLimits, check_links
+from thesaban.monitoring.link_checker import CheckerLimits, HostMemory, check_links
 
 from .http_servers import TestServer, closed_port_url
 
@@ -72,3 +72,43 @@ class LinkCheckerTests(SimpleTestCase):
         self.assertEqual(results[f"{fine.url}/ok"].outcome, link_checker.OK)
         self.assertTrue(all(results[url].outcome == link_checker.UNREACHABLE for url in hanging))
         self.assertLessEqual(len(slow.requests), 2)
+
+    def test_a_host_given_up_stays_given_up_for_the_calls_sharing_its_memory(self):
+        """The site check asks batch after batch with one `HostMemory`: a site that let two
+        requests time out in the first batch costs nothing in the next; a fresh call (no
+        memory) asks it again."""
+        memory = HostMemory()
+        with TestServer() as slow:
+            first = check_links(
+                [f"{slow.url}/hang/{n}" for n in range(4)], limits=FAST, hosts=memory
+            )
+            started = time.monotonic()
+            second = check_links([f"{slow.url}/hang/later"], limits=FAST, hosts=memory)
+            elapsed = time.monotonic() - started
+            self.assertEqual(len(slow.requests), 2)  # the first two; then given up
+            fresh = check_links([f"{slow.url}/hang/fresh"], limits=FAST)
+            self.assertEqual(len(slow.requests), 3)
+        self.assertTrue(all(r.outcome == link_checker.UNREACHABLE for r in first.values()))
+        self.assertEqual(second[f"{slow.url}/hang/later"].detail, link_checker.GIVEN_UP)
+        self.assertLess(elapsed, 0.5)
+        self.assertEqual(fresh[f"{slow.url}/hang/fresh"].detail, "timeout")
+
+    def test_memory_is_per_host_name_and_port(self):
+        """Giving up one site leaves another port of the same address alone."""
+        memory = HostMemory()
+        with TestServer() as slow, TestServer() as fine:
+            check_links([f"{slow.url}/hang/{n}" for n in range(2)], limits=FAST, hosts=memory)
+            results = check_links([f"{fine.url}/ok"], limits=FAST, hosts=memory)
+        self.assertEqual(results[f"{fine.url}/ok"].outcome, link_checker.OK)
+
+    def test_a_site_that_answers_between_slow_addresses_is_not_given_up(self):
+        """Timeouts count in a row: a slow address, an answer, another slow address, and the
+        host is still asked (a big site has a few slow pages among thousands)."""
+        memory = HostMemory()
+        with TestServer() as site:
+            for path in ("/hang/1", "/ok/1", "/hang/2", "/ok/2"):
+                check_links([f"{site.url}{path}"], limits=FAST, hosts=memory)
+            results = check_links([f"{site.url}/ok/3"], limits=FAST, hosts=memory)
+            asked = [path for _, path in site.requests]
+        self.assertEqual(results[f"{site.url}/ok/3"].outcome, link_checker.OK)
+        self.assertEqual(asked, ["/hang/1", "/ok/1", "/hang/2", "/ok/2", "/ok/3"])
