@@ -176,6 +176,16 @@ class Finding(models.Model):
         return self.resolved_at - self.first_seen_at
 
 
+# Severity is stored as text; this puts "high" before "medium" before "low" in a query.
+SEVERITY_RANK = models.Case(
+    models.When(severity=Finding.Severity.HIGH, then=models.Value(0)),
+    models.When(severity=Finding.Severity.MEDIUM, then=models.Value(1)),
+    models.When(severity=Finding.Severity.LOW, then=models.Value(2)),
+    default=models.Value(3),
+    output_field=models.IntegerField(),
+)
+
+
 class ExternalLinkResult(models.Model):
     """The last answer of an outside address, reused for a day so a site is asked once a day."""
 

@@ -19,7 +19,7 @@ from thesaban.accounts.models import Division
 from thesaban.accounts.roles import WEB_OPERATOR
 from thesaban.core.thai_dates import format_thai_date, format_thai_datetime
 
-from .models import CheckRun, Finding
+from .models import SEVERITY_RANK, CheckRun, Finding
 
 
 def send_digests(*, run: CheckRun) -> int:
@@ -28,7 +28,9 @@ def send_digests(*, run: CheckRun) -> int:
     for finding in (
         Finding.objects.open()
         .select_related("page", "division")
-        .order_by("division_id", "page__path", "kind", "target_url")
+        # The worst first: a person reading the top of the mail sees what matters most.
+        .annotate(severity_rank=SEVERITY_RANK)
+        .order_by("division_id", "severity_rank", "page__path", "kind", "target_url")
     ):
         by_division[finding.division].append(finding)
     admin_base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")

@@ -39,16 +39,8 @@ from thesaban.core.thai_dates import BANGKOK, format_thai_datetime
 from thesaban.publishing import rules
 
 from . import history, services
-from .models import CheckRun, Finding, FreshnessRule
+from .models import SEVERITY_RANK, CheckRun, Finding, FreshnessRule
 
-# Severity is stored as text; these put "high" before "medium" before "low" in a query.
-SEVERITY_RANK = Case(
-    When(severity=Finding.Severity.HIGH, then=Value(0)),
-    When(severity=Finding.Severity.MEDIUM, then=Value(1)),
-    When(severity=Finding.Severity.LOW, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
 # Open first (someone must act), then accepted (a decision stands), then resolved.
 STATUS_RANK = Case(
     When(status=Finding.Status.OPEN, then=Value(0)),

@@ -110,6 +110,22 @@ class DigestTests(FindingsForStaffTestCase):
         self.assertIn("ความรุนแรงสูง 1 รายการ", summary.body)
         self.assertNotIn("https://gone.example/a", summary.body)
 
+    def test_the_digest_lists_the_worst_first(self):
+        """Broken link (medium, kind "broken_link") before page error (high) by name; the
+        page error must come first all the same, and a low one last."""
+        FindingFactory(
+            page=self.works_section,
+            division=self.works,
+            kind=Finding.Kind.REDIRECTED_LINK,
+            severity=Finding.Severity.LOW,
+            target_url="https://moved.example/",
+        )
+        send_digests(run=self.check_run)
+        [digest] = [m for m in mail.outbox if m.to == ["works-preparer@example.go.th"]]
+        body = digest.body
+        self.assertLess(body.index("HTTP 500"), body.index("https://gone.example/a"))
+        self.assertLess(body.index("https://gone.example/a"), body.index("https://moved.example/"))
+
     def test_findings_of_pages_no_division_owns_go_to_the_web_operators(self):
         Finding.objects.update(status=Finding.Status.RESOLVED)
         FindingFactory(page=self.works_section.get_parent(), division=None)
