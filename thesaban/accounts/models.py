@@ -23,38 +23,46 @@ class DivisionQuerySet(models.QuerySet):
 
     def owners_of(self, pages) -> "dict[int, Division | None]":
         """`owning` for many pages at once: {page id: division or None}, in one query for the
-        sections (plus one for `pages` if it is an unevaluated QuerySet). Each page needs its
-        `path`; the nearest owned ancestor-or-self is found among its path's prefixes."""
+        sections (plus one for `pages` if it is an unevaluated QuerySet)."""
         pages = list(pages)
         if not pages:
             return {}
-        owner_of_section: dict[str, Division] = {}
-        # Shallow to deep, then the division's own order: on a tie the first listed wins.
-        for link in (
-            Division.sections.through.objects.filter(division__in=self)
-            .select_related("division")
-            .annotate(section_path=models.F("page__path"))
-            .order_by("page__depth", "division__sort_order", "division__name")
-        ):
-            owner_of_section.setdefault(link.section_path, link.division)
-        step = Page.steplen
-        owners = {}
-        for page in pages:
-            owners[page.pk] = next(
-                (
-                    owner_of_section[page.path[:end]]
-                    for end in range(len(page.path), 0, -step)
-                    if page.path[:end] in owner_of_section
-                ),
-                None,
-            )
-        return owners
+        owners = SectionOwners(self)
+        return {page.pk: owners.owner(page.path) for page in pages}
 
     def supervised_by(self, user):
         return self.filter(supervisors__user=user)
 
     def prepared_by(self, user):
         return self.filter(preparers__user=user)
+
+
+class SectionOwners:
+    """Every section of `divisions`, read in one query: which division owns a page, by path.
+
+    `DivisionQuerySet.owning` asks the database once per page; listings and reports that need
+    the owner of many pages read the sections once here. A page belongs to the division whose
+    section is its nearest ancestor-or-self; on a tie (two divisions own one section) the first
+    in the divisions' order wins.
+    """
+
+    def __init__(self, divisions: "models.QuerySet[Division] | None" = None) -> None:
+        links = Division.sections.through.objects.select_related("division")
+        if divisions is not None:
+            links = links.filter(division__in=divisions)
+        self.owner_of_section: dict[str, Division] = {}
+        for link in links.annotate(section_path=models.F("page__path")).order_by(
+            "page__depth", "division__sort_order", "division__name"
+        ):
+            self.owner_of_section.setdefault(link.section_path, link.division)
+
+    def owner(self, path: str) -> "Division | None":
+        """The owner of the page at tree `path`: its own path, then each ancestor's."""
+        for end in range(len(path), 0, -Page.steplen):
+            division = self.owner_of_section.get(path[:end])
+            if division is not None:
+                return division
+        return None
 
 
 class Division(models.Model):

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.http import HttpRequest
 from django.utils import timezone
@@ -58,7 +58,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from thesaban.accounts.models import Division
+from thesaban.accounts.models import Division, SectionOwners
 from thesaban.core.thai_dates import BANGKOK, BUDDHIST_ERA_OFFSET
 
 from .rules import ATTEST_ACTION, is_web_operator
@@ -178,30 +178,13 @@ def record_access(user: AnyUser) -> RecordAccess:
 
 
 # --- Which division owns a page --------------------------------------------------------------
-class _SectionOwners:
-    """Every division's sections, read once: which division owns a page, and a filter for it.
-
-    `Division.objects.owning(page)` asks the database once per page; a listing of 50
-    publications asks here instead. A page belongs to the division whose section is its
-    nearest ancestor-or-self, as in `owning`.
-    """
+class _SectionOwners(SectionOwners):
+    """Every division's sections, read once (`accounts.models.SectionOwners`), and a filter on
+    the pages a set of divisions owns, for a month's publications."""
 
     def __init__(self) -> None:
-        links = Division.sections.through.objects.select_related("division").annotate(
-            section_path=F("page__path")
-        )
-        # Deepest first, so the first section that contains a page is its nearest.
-        self.links: list[tuple[str, Division]] = sorted(
-            ((link.section_path, link.division) for link in links),
-            key=lambda pair: len(pair[0]),
-            reverse=True,
-        )
-
-    def owner(self, path: str) -> Division | None:
-        for section_path, division in self.links:
-            if path.startswith(section_path):
-                return division
-        return None
+        super().__init__()
+        self.links: list[tuple[str, Division]] = list(self.owner_of_section.items())
 
     def pages_of(self, divisions: Iterable[Division], *, field: str = "page__path") -> Q:
         """A filter on page paths matching the pages the divisions own."""
