@@ -1,19 +1,12 @@
 """Thai e-mail about staff accounts, sent by the background worker."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.mail import send_mass_mail
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django_tasks import task
+
+from thesaban.core.mail import enqueue_mail, personal_messages
 
 from .models import Division
-
-
-@task()
-def send_mail_task(messages: list[list]) -> int:
-    return send_mass_mail([tuple(message) for message in messages], fail_silently=False)
 
 
 def _answerable_group_id(group: Group) -> int:
@@ -34,13 +27,6 @@ def notify_roles_given(*, account, actor, groups: list[Group]) -> None:
         .exclude(email="")
         .distinct()
     )
-    addresses = sorted({user.email for user in recipients})
-    if not addresses:
-        return
     context = {"account": account, "actor": actor, "groups": groups}
-    subject = render_to_string("accounts/email/roles_given_subject.txt", context).strip()
-    body = render_to_string("accounts/email/roles_given.txt", context)
-    sender = settings.DEFAULT_FROM_EMAIL
-    send_mail_task.enqueue(
-        [[settings.EMAIL_SUBJECT_PREFIX + subject, body, sender, [a]] for a in addresses]
-    )
+    addresses = [user.email for user in recipients]
+    enqueue_mail(personal_messages("accounts/email/roles_given", context, addresses))

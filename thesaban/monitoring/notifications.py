@@ -11,12 +11,11 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from thesaban.accounts.models import Division
 from thesaban.accounts.roles import WEB_OPERATOR
+from thesaban.core.mail import personal_messages, send_mail
 from thesaban.core.thai_dates import format_thai_date, format_thai_datetime
 
 from .models import SEVERITY_RANK, CheckRun, Finding
@@ -55,7 +54,7 @@ def send_digests(*, run: CheckRun) -> int:
             supervisors = users.filter(groups=division.supervisors_id)
         messages += _messages("digest", context, staff)
         messages += _messages("summary", context, supervisors)
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+    return send_mail(messages) if messages else 0
 
 
 def _row(finding: Finding, *, admin_base_url: str) -> dict[str, str]:
@@ -89,11 +88,6 @@ def _count_by_kind(findings: list[Finding]) -> list[dict[str, object]]:
     ]
 
 
-def _messages(template: str, context: dict, recipients) -> list[tuple]:
-    addresses = sorted({user.email for user in recipients.distinct()})
-    if not addresses:
-        return []
-    subject = render_to_string(f"monitoring/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"monitoring/email/{template}.txt", context)
-    subject = settings.EMAIL_SUBJECT_PREFIX + subject
-    return [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
+def _messages(template: str, context: dict, recipients) -> list[list]:
+    addresses = recipients.values_list("email", flat=True)
+    return personal_messages(f"monitoring/email/{template}", context, addresses)

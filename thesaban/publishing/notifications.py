@@ -9,29 +9,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
-from django_tasks import task
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.models import Page, TaskState
+
+from thesaban.core.mail import enqueue_mail, personal_messages
 
 from . import rules
 
 
-@task()
-def send_mail_task(messages: list[list]) -> int:
-    return send_mass_mail([tuple(message) for message in messages], fail_silently=False)
-
-
 def _send(template: str, context: dict, recipients) -> None:
-    addresses = sorted({user.email for user in recipients if user.email and user.is_active})
-    if not addresses:
-        return
-    subject = render_to_string(f"publishing/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"publishing/email/{template}.txt", context)
-    sender = settings.DEFAULT_FROM_EMAIL
-    messages = [[settings.EMAIL_SUBJECT_PREFIX + subject, body, sender, [a]] for a in addresses]
-    send_mail_task.enqueue(messages)
+    addresses = [user.email for user in recipients if user.is_active]
+    enqueue_mail(personal_messages(f"publishing/email/{template}", context, addresses))
 
 
 def _edit_url(obj) -> str:
