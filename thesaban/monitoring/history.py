@@ -17,10 +17,7 @@ use Wagtail's `log()`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -128,64 +125,33 @@ def log_opened(findings: Iterable[Finding]) -> int:
     return len(entries)
 
 
-def log_resolved(finding_ids: Iterable[int], *, user=None, run=None) -> int:
+def log_resolved(finding_ids: Iterable[int], *, user=None, run=None, fixed=None) -> int:
     """Log `RESOLVED` for findings the check saw gone; returns the entries written.
 
     Call it after the update that resolved them, with their ids selected before it (in the same
     transaction). `user` is the person whose "ตรวจอีกครั้ง" it was, None for the daily run.
-    Dated when the finding was resolved. The finding a person is marking fixed
-    (`marking_fixed`) is logged as `FIXED` instead, so that it has one entry, not two.
+    Dated when the finding was resolved. `fixed`, the finding the person marked fixed
+    (`services.mark_fixed`), is logged as `FIXED` instead, so that it has one entry, not two.
     """
     ids = list(dict.fromkeys(finding_ids))
     if not ids:
         return 0
-    marking = _marking.get()
     content_type = _content_type()
     now = timezone.now()
-    entries = []
-    for finding in Finding.objects.filter(pk__in=ids).select_related("page").order_by("pk"):
-        entry = ModelLogEntry(
+    entries = [
+        ModelLogEntry(
             content_type=content_type,
             object_id=str(finding.pk),
             label=str(finding),
-            action=RESOLVED,
+            action=FIXED if fixed is not None and finding.pk == fixed.pk else RESOLVED,
             timestamp=finding.resolved_at or now,
             user=user,
             data={"run": run.pk} if run is not None else {},
         )
-        if marking is not None and marking.finding_id == finding.pk:
-            entry.action = FIXED
-            entry.user = marking.user
-            marking.logged = True
-        entries.append(entry)
+        for finding in Finding.objects.filter(pk__in=ids).select_related("page").order_by("pk")
+    ]
     ModelLogEntry.objects.bulk_create(entries)
     return len(entries)
-
-
-@dataclass
-class _Marking:
-    finding_id: int
-    user: object
-    logged: bool = False
-
-
-_marking: ContextVar[_Marking | None] = ContextVar("finding_marking_fixed", default=None)
-
-
-@contextmanager
-def marking_fixed(finding: Finding, user) -> Iterator[_Marking]:
-    """While a person's "แก้ไขแล้ว ตรวจอีกครั้ง" checks the page again.
-
-    The re-check resolves every problem gone from the page at once and logs them as
-    `RESOLVED`; the one the person marked is logged as `FIXED`, by them. `.logged` says
-    whether that happened, so that `mark_fixed` logs it itself when the re-check did not.
-    """
-    marking = _Marking(finding_id=finding.pk, user=user)
-    token = _marking.set(marking)
-    try:
-        yield marking
-    finally:
-        _marking.reset(token)
 
 
 # --- Reading -------------------------------------------------------------------------------

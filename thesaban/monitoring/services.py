@@ -163,11 +163,12 @@ def _run_check(*, limits: link_checker.CheckerLimits | None, batch_size: int) ->
     return run
 
 
-def check_page(*, page: Page, user=None) -> tuple[int, int]:
+def check_page(*, page: Page, user=None, fixed: Finding | None = None) -> tuple[int, int]:
     """Check one page now ("ตรวจอีกครั้ง"): record what is there, resolve what is gone.
 
     Outside links are asked again rather than taken from the day's cache: the person has just
-    fixed them. Returns (findings opened, findings resolved).
+    fixed them. `fixed` is the finding they said they fixed, if gone logged as such. Returns
+    (findings opened, findings resolved).
     """
     page = page.specific
     seen: set[str] = set()
@@ -193,7 +194,7 @@ def check_page(*, page: Page, user=None) -> tuple[int, int]:
         resolved = Finding.objects.filter(pk__in=gone).update(
             status=Finding.Status.RESOLVED, resolved_at=timezone.now(), resolved_by=user
         )
-        history.log_resolved(gone, user=user)
+        history.log_resolved(gone, user=user, fixed=fixed)
     return opened, resolved
 
 
@@ -224,8 +225,8 @@ def mark_fixed(*, finding: Finding, user) -> bool:
             finding.refresh_from_db()
             log(instance=finding, action=history.FIXED, user=user)
         return True
-    with history.marking_fixed(finding, user) as marking:
-        check_page(page=finding.page, user=user)
+    # The re-check logs the finding as FIXED by `user` if it resolves it.
+    check_page(page=finding.page, user=user, fixed=finding)
     finding.refresh_from_db()
     fixed = finding.status == Finding.Status.RESOLVED
     if not fixed:
@@ -235,10 +236,6 @@ def mark_fixed(*, finding: Finding, user) -> bool:
             user=user,
             data={"detail": finding.detail},
         )
-    elif not marking.logged:
-        # The re-check logs what it resolves (as FIXED for this one, see `marking_fixed`);
-        # if it did not, the person's fix must still be on record.
-        log(instance=finding, action=history.FIXED, user=user)
     return fixed
 
 

@@ -112,14 +112,12 @@ class LogResolvedTests(FindingHistoryTestCase):
         marked fixed has one entry, FIXED, by them; the others are RESOLVED."""
         marked, other, _untouched = self.findings
         self.resolve([marked, other], user=self.staff)
-        with history.marking_fixed(marked, self.staff) as marking:
-            history.log_resolved([marked.pk, other.pk], user=self.staff)
-        self.assertTrue(marking.logged)
+        history.log_resolved([marked.pk, other.pk], user=self.staff, fixed=marked)
         self.assertEqual(
             {(entry.object_id, entry.action) for entry in self.entries()},
             {(str(marked.pk), history.FIXED), (str(other.pk), history.RESOLVED)},
         )
-        # Outside the context, nothing is special any more.
+        # Without `fixed`, nothing is special.
         history.log_resolved([marked.pk])
         self.assertEqual(self.entries(history.RESOLVED).count(), 2)
 
