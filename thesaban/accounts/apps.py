@@ -11,9 +11,13 @@ class AccountsConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
-        from . import audit, signal_handlers  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from . import audit, signal_handlers
 
         audit.register()
+        # The roles exist after `migrate`, not only after the demo loader.
+        post_migrate.connect(signal_handlers.roles_after_migrate, sender=self)
 
 
 class WagtailUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):

@@ -2,12 +2,23 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
+from wagtail.models import Collection, Page, Site
 
 
 class DivisionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def of_site(self, site: "Site | int"):
+        return self.filter(site=site)
+
+    def for_user(self, user) -> "DivisionQuerySet":
+        """The divisions whose work `user` may see: every division of the municipality for
+        those who oversee it (web operators, the host's superusers), else the divisions the
+        person prepares for or supervises. The rule lives in `access`."""
+        from . import access
+
+        return access.divisions_for(user, self)
 
     def owning(self, page) -> "Division | None":
         """The division that owns `page`: the one whose section is its nearest ancestor-or-self."""
@@ -73,10 +84,14 @@ class Division(models.Model):
     IT administrator assigns it in Wagtail's own user screens.
     """
 
-    name = models.CharField(_("ชื่อส่วนราชการ"), max_length=200, unique=True)
-    code = models.SlugField(
-        _("รหัส"), max_length=50, unique=True, help_text=_("ตัวอักษรภาษาอังกฤษ เช่น finance")
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.CASCADE,
+        related_name="divisions",
+        verbose_name=_("เทศบาล"),
     )
+    name = models.CharField(_("ชื่อส่วนราชการ"), max_length=200)
+    code = models.SlugField(_("รหัส"), max_length=50, help_text=_("ตัวอักษรภาษาอังกฤษ เช่น finance"))
     sort_order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
     is_active = models.BooleanField(_("ใช้งานอยู่"), default=True)
     sections = models.ManyToManyField(
@@ -111,9 +126,77 @@ class Division(models.Model):
         ordering = ["sort_order", "name"]
         verbose_name = _("ส่วนราชการ")
         verbose_name_plural = _("ส่วนราชการ")
+        # Two municipalities may both have a กองคลัง.
+        constraints = [
+            models.UniqueConstraint(fields=["site", "name"], name="division_name_per_site"),
+            models.UniqueConstraint(fields=["site", "code"], name="division_code_per_site"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class SiteRole(models.Model):
+    """A municipality's own group for one of its site-wide roles (`roles.SITE_ROLES`).
+
+    Each municipality (a Wagtail `Site`) has its own web operators, IT administrators and
+    confirmers of role grants, so a web operator of one municipality has no right on another's
+    pages: the group's page rights are on that site's home page only.
+    """
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="role_groups", verbose_name=_("เทศบาล")
+    )
+    role = models.CharField(_("บทบาท"), max_length=30)
+    group = models.OneToOneField(
+        Group, on_delete=models.CASCADE, related_name="site_role", verbose_name=_("กลุ่ม")
+    )
+
+    class Meta:
+        verbose_name = _("บทบาทของเทศบาล")
+        verbose_name_plural = _("บทบาทของเทศบาล")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "role"], name="one_group_per_site_role")
+        ]
+
+    def __str__(self) -> str:
+        return self.group.name
+
+
+class StaffMembership(models.Model):
+    """The municipality a staff account belongs to: it sees and acts on that site only.
+
+    Superusers without one are the host's (the hosting provider): they see every municipality
+    and are the only ones who create one. `created_by` is kept because nobody may confirm a
+    role grant to an account they created (`RoleGrant`).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="staff_membership",
+        verbose_name=_("ผู้ใช้"),
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="staff", verbose_name=_("เทศบาล")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ผู้สร้างบัญชี"),
+    )
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("สังกัดเทศบาล")
+        verbose_name_plural = _("สังกัดเทศบาล")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.site}"
 
 
 class AccountSecurity(models.Model):
@@ -144,3 +227,21 @@ class AccountSecurity(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SiteCollection(models.Model):
+    """The municipality's own collection of images and documents (`services.site_collection`)."""
+
+    site = models.OneToOneField(
+        Site, primary_key=True, on_delete=models.CASCADE, related_name="collection_of_site"
+    )
+    collection = models.OneToOneField(
+        Collection, on_delete=models.PROTECT, related_name="site_of_collection"
+    )
+
+    class Meta:
+        verbose_name = _("คลังไฟล์ของเทศบาล")
+        verbose_name_plural = _("คลังไฟล์ของเทศบาล")
+
+    def __str__(self) -> str:
+        return self.collection.name

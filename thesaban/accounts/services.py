@@ -27,16 +27,17 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Site
 
 from . import roles
-from .models import AccountSecurity, Division
+from .models import AccountSecurity, Division, SiteCollection, SiteRole, StaffMembership
 
 _MEDIA_PERMISSIONS = {
     "wagtaildocs": ("add_document", "change_document", "choose_document"),
@@ -56,33 +57,80 @@ def _permission(app_label: str, codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-def _grant_media_rights(group: Group) -> None:
-    collection = Collection.get_first_root_node()
+def site_label(site: Site) -> str:
+    """How group names tell municipalities apart: Django's group names are unique."""
+    return site.hostname if site.port in (80, 443) else f"{site.hostname}:{site.port}"
+
+
+def site_collection(site: Site) -> Collection:
+    """The municipality's own collection of images and documents (made on first use).
+
+    Staff choose and upload files only in their municipality's collection: another
+    municipality's images never appear in their choosers.
+    """
+    root = Collection.get_first_root_node()
+    name = f"{site.site_name or site.hostname} ({site_label(site)})"
+    existing = SiteCollection.objects.filter(site=site).select_related("collection").first()
+    if existing is not None:
+        if existing.collection.name != name:
+            existing.collection.name = name
+            existing.collection.save(update_fields=["name"])
+        return existing.collection
+    collection = root.add_child(instance=Collection(name=name))
+    SiteCollection.objects.create(site=site, collection=collection)
+    return collection
+
+
+def _grant_media_rights(group: Group, site: Site) -> None:
+    collection = site_collection(site)
     for app_label, codenames in _MEDIA_PERMISSIONS.items():
         for codename in codenames:
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection=collection, permission=_permission(app_label, codename)
             )
+    # Rights granted on the shared root collection before municipalities had their own.
+    GroupCollectionPermission.objects.filter(group=group).exclude(collection=collection).delete()
 
 
-def ensure_role_groups(*, root: Page) -> dict[str, Group]:
-    """Create the site-wide role groups with their rights below `root`; safe to run again."""
+def role_group_name(site: Site, role_key: str) -> str:
+    return f"{roles.ROLES[role_key][0]} ({site_label(site)})"
+
+
+def role_group(site: Site | int, role_key: str) -> Group:
+    """The group through which people hold the site-wide `role_key` in `site`."""
+    return Group.objects.get(site_role__site=site, site_role__role=role_key)
+
+
+@transaction.atomic
+def ensure_role_groups(*, site: Site) -> dict[str, Group]:
+    """Create the municipality's site-wide role groups with their rights below its home page;
+    safe to run again (renames them if the site's address changed)."""
+    root = site.root_page
     access_admin = _permission("wagtailadmin", "access_admin")
     groups: dict[str, Group] = {}
-    for key, (name, _description) in roles.ROLES.items():
-        if key in roles.DIVISION_ROLES:
-            continue
-        group, _created = Group.objects.get_or_create(name=name)
+    for key in roles.SITE_ROLES:
+        name = role_group_name(site, key)
+        held = SiteRole.objects.filter(site=site, role=key).select_related("group").first()
+        if held is None:
+            group, _created = Group.objects.get_or_create(name=name)
+            SiteRole.objects.create(site=site, role=key, group=group)
+        else:
+            group = held.group
+            if group.name != name:
+                group.name = name
+                group.save(update_fields=["name"])
         group.permissions.add(access_admin)
         groups[key] = group
 
     operator = groups["web_operator"]
     # The web operator reviews every division's pages and may correct them; publishing itself
     # happens only when the operator approves the workflow's last step.
-    GroupPagePermission.objects.get_or_create(
-        group=operator, page=root, permission=_permission("wagtailcore", "change_page")
-    )
-    _grant_media_rights(operator)
+    change_page = _permission("wagtailcore", "change_page")
+    GroupPagePermission.objects.get_or_create(group=operator, page=root, permission=change_page)
+    GroupPagePermission.objects.filter(group=operator, permission=change_page).exclude(
+        page=root
+    ).delete()
+    _grant_media_rights(operator, site)
     operator.permissions.add(
         _permission("core", "change_municipalitysettings"),
         *(_permission(app, codename) for app, codename in _DIVISION_MODEL_PERMISSIONS),
@@ -111,7 +159,7 @@ def ensure_role_groups(*, root: Page) -> dict[str, Group]:
 
 
 def division_group_name(division: Division, role_key: str) -> str:
-    return f"{division.name} · {roles.ROLES[role_key][0]}"
+    return f"{division.name} · {roles.ROLES[role_key][0]} ({site_label(division.site)})"
 
 
 @transaction.atomic
@@ -131,7 +179,7 @@ def ensure_division_groups(division: Division) -> None:
             group.name = name
             group.save(update_fields=["name"])
         group.permissions.add(access_admin, *model_permissions)
-        _grant_media_rights(group)
+        _grant_media_rights(group, division.site)
         _sync_page_rights(group, division, _DIVISION_PAGE_PERMISSIONS[field])
     if changed:
         Division.objects.filter(pk=division.pk).update(
@@ -153,6 +201,53 @@ def _sync_page_rights(group: Group, division: Division, codenames: tuple[str, ..
         )
 
 
+def ensure_all_role_groups() -> None:
+    """Every municipality's role groups and every division's, with today's rights: run after
+    each `migrate`, so an install has its roles without the demo loader."""
+    for site in Site.objects.select_related("root_page"):
+        ensure_role_groups(site=site)
+    for division in Division.objects.select_related("site", "preparers", "supervisors"):
+        ensure_division_groups(division)
+
+
+def site_of_groups(groups: Iterable[Group]) -> set[int]:
+    """The municipalities the role groups belong to (groups of no municipality left out)."""
+    ids = [group.pk for group in groups]
+    return (
+        set(SiteRole.objects.filter(group_id__in=ids).values_list("site_id", flat=True))
+        | set(Division.objects.filter(preparers_id__in=ids).values_list("site_id", flat=True))
+        | set(Division.objects.filter(supervisors_id__in=ids).values_list("site_id", flat=True))
+    )
+
+
+def join_municipality_of_groups(user: AbstractUser) -> None:
+    """Record which municipality `user` belongs to from the role groups they are in.
+
+    A person's roles are all of one municipality: holding a role in two would let one
+    account see and act on both.
+    """
+    sites = site_of_groups(user.groups.all())
+    membership = StaffMembership.objects.filter(user=user).first()
+    if membership is not None:
+        sites.add(membership.site_id)
+    if len(sites) > 1:
+        raise ValidationError(_("บัญชีหนึ่งมีบทบาทได้ในเทศบาลเดียวเท่านั้น"))
+    if sites and membership is None:
+        StaffMembership.objects.create(user=user, site_id=sites.pop())
+    from . import access
+
+    access.forget(user)
+
+
+def groups_of_site(site: Site | int):
+    """The role groups of a municipality: its site-wide roles and its divisions'."""
+    return Group.objects.filter(
+        Q(site_role__site=site)
+        | Q(division_of_preparers__site=site)
+        | Q(division_of_supervisors__site=site)
+    )
+
+
 # --- Staff sign-in: second factor, first-login password, who may manage whom -------------
 # The rules here are called by the sign-in views, the admin gate (`middleware`), the user
 # screens and the tests' `log_in`, so that all of them agree on what a person still owes.
@@ -161,7 +256,7 @@ logger = logging.getLogger("thesaban.accounts")
 
 # The web operator puts information in front of the public and the IT administrator hands
 # out every other right: a stolen password alone must not be enough for either.
-_TOTP_MANDATORY_ROLES = (roles.WEB_OPERATOR, roles.IT_ADMINISTRATOR)
+_TOTP_MANDATORY_ROLES = ("web_operator", "it_administrator", "grant_confirmer")
 _TOTP_DEVICE_NAME = "แอปยืนยันตัวตน"
 
 
@@ -176,7 +271,9 @@ class SignInStep(enum.StrEnum):
 def totp_is_mandatory(user: AbstractUser) -> bool:
     if not settings.THESABAN_REQUIRE_TOTP:
         return False
-    return user.is_superuser or user.groups.filter(name__in=_TOTP_MANDATORY_ROLES).exists()
+    return (
+        user.is_superuser or user.groups.filter(site_role__role__in=_TOTP_MANDATORY_ROLES).exists()
+    )
 
 
 def totp_step_owed(user: AbstractUser) -> SignInStep | None:
@@ -210,7 +307,7 @@ def sign_in_step_owed(user: AbstractUser, *, totp_verified: bool) -> SignInStep 
         .annotate(
             has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
             mandatory_role=Exists(
-                Group.objects.filter(user=OuterRef("pk"), name__in=_TOTP_MANDATORY_ROLES)
+                Group.objects.filter(user=OuterRef("pk"), site_role__role__in=_TOTP_MANDATORY_ROLES)
             ),
             owes_password=Exists(
                 AccountSecurity.objects.filter(user=OuterRef("pk"), must_change_password=True)

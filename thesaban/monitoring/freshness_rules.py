@@ -255,20 +255,26 @@ SHIPPED_RULES: tuple[ShippedRule, ...] = (
 )
 
 
-def ensure_freshness_rules(*, home: Page | None = None) -> list[FreshnessRule]:
-    """Create the shipped rules that do not exist yet; returns those created.
+def ensure_freshness_rules(
+    *, site: Site | None = None, home: Page | None = None
+) -> list[FreshnessRule]:
+    """Create the municipality's shipped rules that do not exist yet; returns those created.
 
-    Existing rules, matched by key, are left as staff left them. Sections are found below
-    `home` (by default the default site's root page); a rule whose section is missing is
-    created without one, and the site check reports it.
+    Existing rules, matched by key within the site, are left as staff left them. Sections are
+    found below the site's home page (by default the default site's); a rule whose section is
+    missing is created without one, and the site check reports it.
     """
-    if home is None:
-        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-        home = site.root_page if site else None
-    existing = set(
-        FreshnessRule.objects.filter(key__in=[rule.key for rule in SHIPPED_RULES]).values_list(
-            "key", flat=True
+    if site is None:
+        site = (
+            Site.objects.filter(root_page=home).first()
+            if home is not None
+            else Site.objects.filter(is_default_site=True).first()
         )
+    if site is None:
+        return []
+    home = site.root_page
+    existing = set(
+        FreshnessRule.objects.filter(site=site, key__isnull=False).values_list("key", flat=True)
     )
     missing = [rule for rule in SHIPPED_RULES if rule.key not in existing]
     if not missing:
@@ -287,6 +293,7 @@ def ensure_freshness_rules(*, home: Page | None = None) -> list[FreshnessRule]:
             logger.warning("Freshness rule %s: no section at %r", rule.key, rule.section)
         created.append(
             FreshnessRule.objects.create(
+                site=site,
                 key=rule.key,
                 name=rule.name,
                 reference=rule.reference,

@@ -21,6 +21,14 @@ class CheckRun(models.Model):
         # Stopped half way and replaced by the next day's run; what it found is kept.
         ABANDONED = "abandoned", _("ตรวจไม่เสร็จ")
 
+    # Each municipality's site is checked on its own, and its staff see its runs only.
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("เทศบาล"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+    )
     started_at = models.DateTimeField(_("เริ่ม"), default=timezone.now)
     finished_at = models.DateTimeField(_("เสร็จ"), null=True, blank=True)
     status = models.CharField(
@@ -90,6 +98,13 @@ class Finding(models.Model):
     fingerprint = models.CharField(max_length=64, editable=False, db_index=True)
     kind = models.CharField(_("ประเภท"), max_length=30, choices=Kind.choices)
     severity = models.CharField(_("ความรุนแรง"), max_length=10, choices=Severity.choices)
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("เทศบาล"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+    )
     page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("หน้า"),
@@ -155,7 +170,7 @@ class Finding(models.Model):
         verbose_name_plural = _("ข้อบกพร่องที่ตรวจพบ")
         constraints = [
             models.UniqueConstraint(
-                fields=["fingerprint"],
+                fields=["site", "fingerprint"],
                 condition=~Q(status="resolved"),
                 name="monitoring_one_unresolved_finding_per_problem",
             )
@@ -236,7 +251,14 @@ class FreshnessRule(models.Model):
 
     # Shipped rules carry a key so that loading them again updates rather than duplicates;
     # rules staff add have none.
-    key = models.SlugField(max_length=100, null=True, blank=True, unique=True, editable=False)
+    key = models.SlugField(max_length=100, null=True, blank=True, editable=False)  # noqa: DJ001 (many keyless rules)
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("เทศบาล"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+    )
     name = models.CharField(_("ชื่อรายการ"), max_length=255)
     reference = models.CharField(
         _("อ้างอิง"),
@@ -283,6 +305,9 @@ class FreshnessRule(models.Model):
         ordering = ["reference", "name"]
         verbose_name = _("เกณฑ์ความเป็นปัจจุบันของข้อมูล")
         verbose_name_plural = _("เกณฑ์ความเป็นปัจจุบันของข้อมูล")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "key"], name="one_shipped_rule_per_site")
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}".strip()

@@ -34,9 +34,9 @@ from wagtail.admin.ui.tables import BaseColumn, Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
+from thesaban.accounts import access as staff_access
 from thesaban.accounts.models import Division
 from thesaban.core.thai_dates import BANGKOK, format_thai_datetime
-from thesaban.publishing import rules
 
 from . import history, services
 from .models import SEVERITY_RANK, CheckRun, Finding, FreshnessRule
@@ -70,37 +70,32 @@ def format_time_to_fix(delta: timedelta | None) -> str:
 
 
 def sees_every_finding(user: AbstractBaseUser) -> bool:
-    return user.is_active and (user.is_superuser or rules.is_web_operator(user))
-
-
-def divisions_of(user: AbstractBaseUser):
-    """The divisions `user` prepares for or supervises."""
-    return (Division.objects.prepared_by(user) | Division.objects.supervised_by(user)).distinct()
+    """Every finding of their municipality (of all, for the host)."""
+    return staff_access.oversees(user)
 
 
 def findings_visible_to(user: AbstractBaseUser):
-    findings = Finding.objects.select_related("page", "division")
+    findings = staff_access.limit_to_sites_of(
+        user, Finding.objects.select_related("page", "division")
+    )
     if sees_every_finding(user):
         return findings
-    return findings.for_divisions(divisions_of(user))
+    return findings.for_divisions(staff_access.divisions_worked_in(user))
 
 
 def can_view_findings(user: AbstractBaseUser) -> bool:
-    return user.is_active and (sees_every_finding(user) or divisions_of(user).exists())
+    return sees_every_finding(user) or staff_access.divisions_worked_in(user).exists()
 
 
 def can_act_on_page(user: AbstractBaseUser, page: Page) -> bool:
-    """Web operators, and the staff of the division that owns the page."""
-    if sees_every_finding(user):
-        return True
-    division = Division.objects.owning(page)
-    return division is not None and divisions_of(user).filter(pk=division.pk).exists()
+    """Web operators of its municipality, and the staff of the division that owns the page."""
+    return staff_access.may_act_on_page(user, page)
 
 
 def can_act_on_finding(user: AbstractBaseUser, finding: Finding) -> bool:
     # A finding of no page (its page deleted) belongs to no division: the web operators'.
     if finding.page_id is None:
-        return sees_every_finding(user)
+        return staff_access.oversees(user, finding.site_id)
     return can_act_on_page(user, finding.page)
 
 

@@ -340,18 +340,19 @@ def _fill_content(page: ContentPage) -> None:
     page.save_revision().publish()
 
 
-def _ensure_divisions() -> dict[str, Division]:
+def _ensure_divisions(site: Site) -> dict[str, Division]:
     divisions = {}
     for order, (name, code) in enumerate(DIVISIONS):
         divisions[code], _created = Division.objects.get_or_create(
-            code=code, defaults={"name": name, "sort_order": order}
+            site=site, code=code, defaults={"name": name, "sort_order": order}
         )
     return divisions
 
 
-def _ensure_people(divisions: dict[str, Division]) -> None:
+def _ensure_people(site: Site, divisions: dict[str, Division]) -> None:
     for order, (name, position, group, level, division_code) in enumerate(PEOPLE):
         Person.objects.get_or_create(
+            site=site,
             name=name,
             defaults={
                 "position": position,
@@ -372,9 +373,9 @@ def _ensure_division_sections(home: Page, divisions: dict[str, Division]) -> Non
         divisions[code].sections.add(*Page.objects.filter(url_path__in=url_paths))
 
 
-def _ensure_accounts(home: Page, divisions: dict[str, Division]) -> list[tuple[str, str]]:
+def _ensure_accounts(site: Site, divisions: dict[str, Division]) -> list[tuple[str, str]]:
     """Create the demo accounts; return (username, password) of those created now."""
-    groups = ensure_role_groups(root=home)
+    groups = ensure_role_groups(site=site)
     user_model = get_user_model()
     created = []
     for username, role, password, division_codes, full_name in DEMO_ACCOUNTS:
@@ -463,10 +464,10 @@ def load_demo() -> list[tuple[str, str]]:
     """Load the demo municipality. Returns the demo accounts created by this run."""
     home = ensure_site_structure()
     site = Site.objects.get(is_default_site=True)
-    divisions = _ensure_divisions()
+    divisions = _ensure_divisions(site)
     _ensure_settings(site)
     _ensure_emblem(site)
-    _ensure_people(divisions)
+    _ensure_people(site, divisions)
 
     home = HomePage.objects.get(pk=home.pk)
     if home.executive_id is None:
@@ -512,4 +513,4 @@ def load_demo() -> list[tuple[str, str]]:
     from thesaban.reports.demo import ensure_demo_register
 
     ensure_demo_register(divisions)
-    return _ensure_accounts(home, divisions)
+    return _ensure_accounts(site, divisions)

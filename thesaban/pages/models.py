@@ -629,6 +629,14 @@ class Person(
     draft revision until the division's supervisor and a web operator approve it.
     """
 
+    # A snippet is not in the page tree: its municipality is said here.
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("เทศบาล"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+    )
     name = models.CharField(_("ชื่อ-นามสกุล"), max_length=200)
     position = models.CharField(_("ตำแหน่ง"), max_length=200)
     group = models.CharField(_("กลุ่ม"), max_length=20, choices=PersonGroup.choices)

@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.forms import TaskStateCommentForm
+from wagtail.models import Site
 
+from thesaban.accounts import access
 from thesaban.core.slugs import ThaiSlugPageForm
 
 from . import rules
@@ -75,13 +77,23 @@ class PublishingPageForm(AttestationMixin, ThaiSlugPageForm):
 class PublishingSnippetForm(AttestationMixin, WagtailAdminModelForm):
     """Base form of snippets that are published content (people)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new item belongs to the municipality of the person creating it (the host's
+        # superusers, who belong to none, create for the default site).
+        if not self.instance.site_id:
+            site_id = access.site_id_of(self.for_user) or (
+                Site.objects.filter(is_default_site=True).values_list("pk", flat=True).first()
+            )
+            self.instance.site_id = site_id
+
     def clean(self):
         cleaned_data = super().clean()
         # Whoever may open the item (workflow_hooks) may still not hand it, or a new one, to
         # a division they do not work for: it would then be that division's to approve.
         if "division" in self.fields and "division" in cleaned_data:
-            division = cleaned_data["division"] or rules.home_division()
-            if not rules.may_edit_for(self.for_user, division):
+            division = cleaned_data["division"] or rules.home_division(self.instance.site_id)
+            if not rules.may_edit_for(self.for_user, division, self.instance):
                 self.add_error(
                     "division",
                     _("เลือกได้เฉพาะส่วนราชการที่คุณรับผิดชอบ (เป็นผู้จัดทำข้อมูลหรือผู้บังคับบัญชา)"),

@@ -13,8 +13,6 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Task, TaskState, WorkflowState
 
-from thesaban.accounts.roles import WEB_OPERATOR
-
 from . import rules
 from .forms import RequestChangesForm
 
@@ -145,7 +143,11 @@ class PublicationTask(ReviewTask):
         return _("ผู้ปฏิบัติงานเผยแพร่ข้อมูลตรวจทาน แล้วเผยแพร่ทันทีหรือตามเวลาที่กำหนด")
 
     def is_reviewer(self, obj, user) -> bool:
-        return rules.is_web_operator(user)
+        return rules.is_web_operator_for(user, obj)
 
     def reviewers(self, obj):
-        return get_user_model().objects.filter(groups__name=WEB_OPERATOR, is_active=True)
+        return get_user_model().objects.filter(
+            groups__site_role__site_id=rules.site_id_of(obj),
+            groups__site_role__role="web_operator",
+            is_active=True,
+        )

@@ -127,7 +127,7 @@ def _visible_record(request: HttpRequest, revision_id: int) -> PublicationRecord
     record = build_record(page, revision, request=request)
     if record is None:
         raise Http404(_("ไม่มีหลักฐานการขออนุญาตเผยแพร่ที่ครบถ้วนสำหรับฉบับนี้"))
-    if not access.can_see(record.division):
+    if not access.can_see(record.division, page_path=page.path):
         raise PermissionDenied
     return record
 

@@ -28,7 +28,8 @@ single step, a submission with no attestation) has no record: `build_record` ret
 the listing shows the publication marked as lacking evidence, so the gap is visible to the
 people who must fix it instead of being hidden.
 
-Who may see records (`record_access`): superusers and web operators see every division's;
+Who may see records (`record_access`, from `accounts.access`): the host's superusers see every
+municipality's; a municipality's superusers and web operators every division's of their own;
 anyone else sees the records of the divisions whose preparers' or supervisors' group they
 belong to. An IT administrator sees a division's records only if they also belong to one of
 its groups. Pages that no division owns are seen only by superusers and web operators.
@@ -58,10 +59,11 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from thesaban.accounts import access as staff_access
 from thesaban.accounts.models import Division, SectionOwners
 from thesaban.core.thai_dates import BANGKOK, BUDDHIST_ERA_OFFSET
 
-from .rules import ATTEST_ACTION, is_web_operator
+from .rules import ATTEST_ACTION
 
 # The audit actions Wagtail logs when a revision becomes live: published at once, or
 # published by `publish_scheduled` when an approved go-live time arrives.
@@ -149,32 +151,36 @@ class Publication:
 # --- Who may see records --------------------------------------------------------------------
 @dataclass(frozen=True)
 class RecordAccess:
+    """What `record_access` found: every division's records of the municipalities under
+    `root_paths` (None: every municipality, for the host), or those of some divisions."""
+
     sees_all: bool
     division_ids: frozenset[int]
+    root_paths: tuple[str, ...] | None = ()
 
     @property
     def sees_any(self) -> bool:
         return self.sees_all or bool(self.division_ids)
 
-    def can_see(self, division: Division | None) -> bool:
-        return self.sees_all or (division is not None and division.pk in self.division_ids)
+    def can_see(self, division: Division | None, *, page_path: str = "") -> bool:
+        if self.sees_all:
+            return self.root_paths is None or page_path.startswith(self.root_paths)
+        return division is not None and division.pk in self.division_ids
 
     def divisions(self) -> QuerySet[Division]:
         """The divisions whose records may be listed, for the division filter."""
-        divisions = Division.objects.all()
-        return divisions if self.sees_all else divisions.filter(pk__in=self.division_ids)
+        return Division.objects.filter(pk__in=self.division_ids)
 
 
 def record_access(user: AnyUser) -> RecordAccess:
     """Which divisions' publication records `user` may see (see the module docstring)."""
-    if not user.is_authenticated or not user.is_active:
-        return RecordAccess(sees_all=False, division_ids=frozenset())
-    if user.is_superuser or is_web_operator(user):
-        return RecordAccess(sees_all=True, division_ids=frozenset())
-    division_ids = Division.objects.filter(
-        Q(preparers__user=user) | Q(supervisors__user=user)
-    ).values_list("pk", flat=True)
-    return RecordAccess(sees_all=False, division_ids=frozenset(division_ids))
+    division_ids = frozenset(staff_access.divisions_for(user).values_list("pk", flat=True))
+    if not staff_access.oversees(user):
+        return RecordAccess(sees_all=False, division_ids=division_ids)
+    if staff_access.is_host_administrator(user):
+        return RecordAccess(sees_all=True, division_ids=division_ids, root_paths=None)
+    site = staff_access.site_of(user)
+    return RecordAccess(sees_all=True, division_ids=division_ids, root_paths=(site.root_page.path,))
 
 
 # --- Which division owns a page --------------------------------------------------------------
@@ -239,7 +245,12 @@ class PublicationQuerySet(PageLogEntryQuerySet):
 
     def visible_to(self, access: RecordAccess) -> PublicationQuerySet:
         if access.sees_all:
-            return self
+            if access.root_paths is None:
+                return self
+            within = Q(pk__in=[])
+            for path in access.root_paths:
+                within |= Q(page__path__startswith=path)
+            return self.filter(within)
         return self.owned_by(Division.objects.filter(pk__in=access.division_ids))
 
 

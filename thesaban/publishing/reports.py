@@ -17,7 +17,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
-from thesaban.accounts.models import Division
+from thesaban.accounts import access as staff_access
 from thesaban.core.thai_dates import format_thai_datetime
 
 from . import rules
@@ -28,11 +28,7 @@ REPORT_PERIOD = timedelta(days=30)
 
 def can_view_publication_schedule(user: AbstractBaseUser) -> bool:
     """Superusers, web operators, and the supervisors of any division."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return rules.is_web_operator(user) or Division.objects.supervised_by(user).exists()
+    return staff_access.oversees(user) or staff_access.supervises_any(user)
 
 
 @dataclass(frozen=True)
@@ -52,6 +48,9 @@ def schedule_rows(user: AbstractBaseUser, *, now: datetime | None = None) -> lis
     finder = AdminURLFinder(user)
     rows = []
     for change in scheduled_changes(within=REPORT_PERIOD, now=now):
+        # Another municipality's schedule is none of this person's business.
+        if not staff_access.may_see_site(user, rules.site_id_of(change.obj)):
+            continue
         division = rules.owning_division(change.obj)
         rows.append(
             ScheduleRow(

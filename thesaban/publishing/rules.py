@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
-from wagtail.models import Page, Revision, TaskState, WorkflowState
+from wagtail.models import Page, Revision, Site, TaskState, WorkflowState
 
+from thesaban.accounts import access
+from thesaban.accounts.access import is_preparer_of, is_supervisor_of
 from thesaban.accounts.models import Division
-from thesaban.accounts.roles import WEB_OPERATOR
+
+__all__ = ["is_preparer_of", "is_supervisor_of"]
 
 ATTEST_ACTION = "thesaban.attest"
 ATTESTATION_STATEMENT = "ตรวจสอบความถูกต้องของข้อมูลแล้ว"
@@ -23,62 +26,46 @@ def owning_division(obj) -> Division | None:
     """The division answerable for a page or a snippet.
 
     A page belongs to the division of its nearest owned ancestor; a snippet with a division
-    (a person) to that division, and one without (an executive) to the division that owns the
-    home page — usually สำนักปลัด.
+    (a person) to that division, and one without (an executive) to the division that owns its
+    municipality's home page — usually สำนักปลัด.
     """
     if isinstance(obj, Page):
         return Division.objects.owning(obj)
     if getattr(obj, "division_id", None):
         return obj.division
-    return home_division()
+    return home_division(site_id_of(obj))
 
 
-def home_division() -> Division | None:
-    """The division that owns the default site's home page (what has no division of its own)."""
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    return Division.objects.owning(site.root_page) if site else None
-
-
-def is_preparer_of(user: AbstractBaseUser, division: Division | None) -> bool:
-    if division is None or division.preparers_id is None:
-        return False
-    return _in_group(user, division.preparers_id)
+def home_division(site: Site | int | None) -> Division | None:
+    """The division that owns `site`'s home page (what has no division of its own)."""
+    if site is None:
+        return None
+    site = site if isinstance(site, Site) else Site.objects.filter(pk=site).first()
+    return Division.objects.of_site(site).owning(site.root_page) if site else None
 
 
-def is_supervisor_of(user: AbstractBaseUser, division: Division | None) -> bool:
-    if division is None or division.supervisors_id is None:
-        return False
-    return _in_group(user, division.supervisors_id)
+def site_id_of(obj) -> int | None:
+    """The municipality a page or a site-scoped record belongs to."""
+    if isinstance(obj, Page):
+        return access.site_id_of_page(obj)
+    return getattr(obj, "site_id", None)
 
 
-def is_web_operator(user: AbstractBaseUser) -> bool:
-    return user.is_active and WEB_OPERATOR in _groups(user).values()
+def is_web_operator_for(user: AbstractBaseUser, obj) -> bool:
+    """A web operator of the municipality `obj` belongs to."""
+    return access.is_web_operator(user, site_id_of(obj))
 
 
-def _in_group(user: AbstractBaseUser, group_id: int) -> bool:
-    return user.is_active and group_id in _groups(user)
-
-
-def _groups(user: AbstractBaseUser) -> dict[int, str]:
-    # Asked once per request and kept on the user object: an action menu, a dashboard of
-    # waiting items or a notification asks the same question many times.
-    if "_thesaban_groups" not in user.__dict__:
-        user.__dict__["_thesaban_groups"] = dict(user.groups.values_list("id", "name"))
-    return user.__dict__["_thesaban_groups"]
-
-
-def may_edit_for(user: AbstractBaseUser, division: Division | None) -> bool:
+def may_edit_for(user: AbstractBaseUser, division: Division | None, obj=None) -> bool:
     """Whether `user` may change a snippet (a person) that `division` answers for.
 
     As with pages: the division's preparers and supervisors (whose corrections are new
-    revisions they cannot approve), the web operators, who may correct anything they review,
-    and superusers.
+    revisions they cannot approve), the web operators of its municipality, who may correct
+    anything they review, and superusers.
     """
-    if user.is_superuser or is_web_operator(user):
-        return True
-    return is_preparer_of(user, division) or is_supervisor_of(user, division)
+    if division is None:
+        return access.oversees(user, site_id_of(obj) if obj is not None else None)
+    return access.may_act_for(user, division)
 
 
 def editing_refusal(user: AbstractBaseUser, obj) -> str | None:
@@ -88,7 +75,7 @@ def editing_refusal(user: AbstractBaseUser, obj) -> str | None:
     details are their division's to keep.
     """
     division = owning_division(obj)
-    if may_edit_for(user, division):
+    if may_edit_for(user, division, obj):
         return None
     if division is None:
         return _("รายการนี้ยังไม่ได้กำหนดส่วนราชการที่รับผิดชอบ จึงแก้ไขได้เฉพาะผู้ปฏิบัติงานเผยแพร่ข้อมูล")
@@ -100,7 +87,7 @@ def editing_refusal(user: AbstractBaseUser, obj) -> str | None:
 
 def submission_refusal(user: AbstractBaseUser, obj) -> str | None:
     """Why `user` may not submit `obj` (a page or a snippet) for approval (None if they may)."""
-    if user.is_superuser:
+    if user.is_superuser and access.may_see_site(user, site_id_of(obj)):
         return None
     division = owning_division(obj)
     if division is None:

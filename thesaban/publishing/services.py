@@ -10,6 +10,8 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision, Workflow, WorkflowPage, WorkflowTask
 
+from thesaban.accounts import access
+
 from . import notifications, rules
 from .models import DivisionApprovalTask, PublicationTask
 
@@ -71,7 +73,7 @@ def takedown_refusal(user, page: Page) -> str | None:
         return _("หน้านี้ไม่ได้เผยแพร่อยู่")
     if page.is_root() or page.depth <= 2:
         return _("ไม่สามารถถอดหน้าหลักของเว็บไซต์ได้")
-    if user.is_superuser or rules.is_web_operator(user):
+    if access.oversees(user, rules.site_id_of(page)):
         return None
     if rules.is_supervisor_of(user, rules.owning_division(page)):
         return None

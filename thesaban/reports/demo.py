@@ -64,7 +64,7 @@ def ensure_demo_register(divisions: dict[str, Division]) -> int:
             division=division,
             kind=kind,
             text=text,
-            defaults={"date": min(start + timedelta(days=days), end)},
+            defaults={"date": min(start + timedelta(days=days), end), "site": division.site},
         )
         added += created
     return added

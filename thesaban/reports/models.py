@@ -41,6 +41,13 @@ class ProblemReport(models.Model):
         OBSTACLE = "obstacle", _("อุปสรรค")
         SUGGESTION = "suggestion", _("ข้อเสนอแนะ")
 
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("เทศบาล"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+    )
     division = models.ForeignKey(
         "accounts.Division",
         verbose_name=_("ส่วนราชการ"),
@@ -84,7 +91,14 @@ class AnnualReport(models.Model):
         DRAFT = "draft", _("ฉบับร่าง")
         APPROVED = "approved", _("อนุมัติแล้ว")
 
-    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"), unique=True)
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("เทศบาล"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
     status = models.CharField(
         _("สถานะ"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -153,6 +167,9 @@ class AnnualReport(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(fiscal_year__gte=2400), name="reports_fiscal_year_is_buddhist_era"
+            ),
+            models.UniqueConstraint(
+                fields=["site", "fiscal_year"], name="reports_one_report_per_site_and_year"
             ),
         ]
 

@@ -1,9 +1,9 @@
 """Who may keep the register of problems, obstacles and suggestions.
 
 Preparers and supervisors record for the divisions they work in; web operators and superusers
-for every division. Wagtail's admin asks this policy (registered in `wagtail_hooks`) for the
-register's listing, forms and history, instead of Django's model permissions, which cannot say
-"only for my division".
+for every division of their municipality (`accounts.access`). Wagtail's admin asks this policy
+(registered in `wagtail_hooks`) for the register's listing, forms and history, instead of
+Django's model permissions, which cannot say "only for my division".
 """
 
 from __future__ import annotations
@@ -14,21 +14,11 @@ from django.db.models import Q, QuerySet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from thesaban.accounts.models import Division
-from thesaban.accounts.roles import WEB_OPERATOR
-from thesaban.publishing import rules
-
-
-def _sees_every_division(user: AbstractBaseUser) -> bool:
-    return user.is_active and (user.is_superuser or rules.is_web_operator(user))
 
 
 def problem_report_divisions(user: AbstractBaseUser) -> QuerySet[Division]:
-    """The divisions `user` may record problems for."""
-    if not user.is_authenticated or not user.is_active:
-        return Division.objects.none()
-    if _sees_every_division(user):
-        return Division.objects.active()
-    return (Division.objects.prepared_by(user) | Division.objects.supervised_by(user)).distinct()
+    """The divisions `user` may record problems for (active ones)."""
+    return Division.objects.for_user(user).active()
 
 
 class ProblemReportPermissionPolicy(BasePermissionPolicy):
@@ -39,21 +29,17 @@ class ProblemReportPermissionPolicy(BasePermissionPolicy):
         return self.user_has_permission(user, None)
 
     def user_has_permission_for_instance(self, user, action, instance) -> bool:
-        if _sees_every_division(user):
-            return True
-        return problem_report_divisions(user).filter(pk=instance.division_id).exists()
+        return Division.objects.for_user(user).filter(pk=instance.division_id).exists()
 
     def instances_user_has_any_permission_for(self, user, actions):
-        if _sees_every_division(user):
-            return self.model._default_manager.all()
-        return self.model._default_manager.filter(division__in=problem_report_divisions(user))
+        return self.model._default_manager.filter(division__in=Division.objects.for_user(user))
 
     def users_with_any_permission(self, actions):
         return (
             get_user_model()
             .objects.filter(
                 Q(is_superuser=True)
-                | Q(groups__name=WEB_OPERATOR)
+                | Q(groups__site_role__role="web_operator")
                 | Q(groups__division_of_preparers__isnull=False)
                 | Q(groups__division_of_supervisors__isnull=False),
                 is_active=True,

@@ -52,6 +52,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
+from thesaban.accounts import access as staff_access
 from thesaban.accounts.models import Division
 from thesaban.core.models import MunicipalitySettings, SiteDocument, SiteImage
 from thesaban.core.pdf import DATA_URI_MAX_BYTES
@@ -185,9 +186,7 @@ def responsible_division() -> Division | None:
 def can_view_annual_reports(user: AbstractBaseUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or rules.is_web_operator(user):
-        return True
-    return Division.objects.supervised_by(user).exists()
+    return staff_access.oversees(user) or staff_access.supervises_any(user)
 
 
 def can_approve_annual_report(user: AbstractBaseUser) -> bool:
@@ -200,7 +199,7 @@ def can_approve_annual_report(user: AbstractBaseUser) -> bool:
 def can_send_annual_report_to_site(user: AbstractBaseUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or rules.is_web_operator(user):
+    if staff_access.oversees(user):
         return True
     division = responsible_division()
     return rules.is_supervisor_of(user, division) or rules.is_preparer_of(user, division)
@@ -219,7 +218,9 @@ def offered_fiscal_years(*, now: datetime | None = None) -> list[int]:
 def get_or_create_report(*, fiscal_year: int) -> AnnualReport:
     if not FIRST_FISCAL_YEAR <= fiscal_year <= current_fiscal_year():
         raise ValidationError(_("ไม่มีรายงานของปีงบประมาณนี้"))
-    report, _created = AnnualReport.objects.get_or_create(fiscal_year=fiscal_year)
+    report, _created = AnnualReport.objects.get_or_create(
+        site=_default_site(), fiscal_year=fiscal_year
+    )
     return report
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from wagtail.models import Page
+from wagtail.models import Site
 
 from thesaban.accounts.services import ensure_role_groups
 
@@ -36,9 +36,10 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     confirmed = True
 
 
-def role_groups() -> dict[str, Group]:
-    """The site-wide role groups with their real rights, as the demo and setup create them."""
-    return ensure_role_groups(root=Page.get_first_root_node())
+def role_groups(site: Site | None = None) -> dict[str, Group]:
+    """The municipality's role groups with their real rights, as setup creates them (of the
+    default site unless told)."""
+    return ensure_role_groups(site=site or Site.objects.get(is_default_site=True))
 
 
 def current_code(device: TOTPDevice) -> str:

@@ -1,7 +1,7 @@
 """`Division.objects.owners_of`: the owner of many pages at once, as `owning` finds it for one."""
 
 from django.test import TestCase
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from thesaban.accounts.models import Division
 
@@ -20,9 +20,18 @@ class OwnersOfTests(TestCase):
         cls.results = child(cls.procurement, "results")
         cls.result = child(cls.results, "result")
         cls.elsewhere = child(root, "elsewhere")
-        cls.office = Division.objects.create(name="สำนักปลัดเทศบาล", code="office")
-        cls.finance = Division.objects.create(name="กองคลัง", code="finance")
-        cls.works = Division.objects.create(name="กองช่าง", code="works", is_active=False)
+        cls.office = Division.objects.create(
+            site=Site.objects.get(is_default_site=True), name="สำนักปลัดเทศบาล", code="office"
+        )
+        cls.finance = Division.objects.create(
+            site=Site.objects.get(is_default_site=True), name="กองคลัง", code="finance"
+        )
+        cls.works = Division.objects.create(
+            site=Site.objects.get(is_default_site=True),
+            name="กองช่าง",
+            code="works",
+            is_active=False,
+        )
         # Nested sections: the office owns the site, finance the procurement news in it, and
         # the (inactive) works division the results inside finance's section.
         cls.office.sections.add(cls.home)

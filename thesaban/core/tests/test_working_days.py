@@ -3,12 +3,10 @@
 from datetime import UTC, date, datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import TestCase
-from wagtail.models import Page
+from wagtail.models import Site
 
-from thesaban.accounts.roles import WEB_OPERATOR
-from thesaban.accounts.services import ensure_role_groups
+from thesaban.accounts.services import ensure_role_groups, role_group
 from thesaban.accounts.testing import log_in
 from thesaban.core.models import Holiday
 from thesaban.core.thai_dates import BANGKOK
@@ -60,9 +58,9 @@ class ShippedHolidayTests(TestCase):
 class HolidayAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        ensure_role_groups(root=Page.get_first_root_node())
+        ensure_role_groups(site=Site.objects.get(is_default_site=True))
         cls.operator = get_user_model().objects.create_user("operator", password="x")
-        cls.operator.groups.add(Group.objects.get(name=WEB_OPERATOR))
+        cls.operator.groups.add(role_group(Site.objects.get(is_default_site=True), "web_operator"))
         cls.preparer = get_user_model().objects.create_user("preparer", password="x")
 
     def test_web_operators_add_holidays_in_the_admin(self):

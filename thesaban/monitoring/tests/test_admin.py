@@ -17,8 +17,7 @@ from wagtail.models import ModelLogEntry, Page, Site
 from wagtail.rich_text import RichText
 
 from thesaban.accounts.models import Division
-from thesaban.accounts.roles import WEB_OPERATOR
-from thesaban.accounts.services import ensure_role_groups
+from thesaban.accounts.services import ensure_role_groups, role_group
 from thesaban.accounts.testing import log_in
 from thesaban.core.thai_dates import BANGKOK
 from thesaban.monitoring import history, services
@@ -47,19 +46,25 @@ class FindingsForStaffTestCase(TestCase):
         Site.objects.update_or_create(
             is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
         )
-        ensure_role_groups(root=home)
+        ensure_role_groups(site=Site.objects.get(is_default_site=True))
         cls.works_section = home.add_child(instance=SectionPage(title="งานช่าง", slug="works"))
         cls.finance_section = home.add_child(instance=SectionPage(title="การคลัง", slug="fin"))
-        cls.works = Division.objects.create(name="กองช่าง", code="works")
+        cls.works = Division.objects.create(
+            site=Site.objects.get(is_default_site=True), name="กองช่าง", code="works"
+        )
         cls.works.sections.add(cls.works_section)
-        cls.finance = Division.objects.create(name="กองคลัง", code="finance")
+        cls.finance = Division.objects.create(
+            site=Site.objects.get(is_default_site=True), name="กองคลัง", code="finance"
+        )
         cls.finance.sections.add(cls.finance_section)
         cls.works.refresh_from_db()
         cls.finance.refresh_from_db()
         cls.preparer = user("works-preparer", cls.works.preparers)
         cls.supervisor = user("works-supervisor", cls.works.supervisors)
         cls.finance_preparer = user("finance-preparer", cls.finance.preparers)
-        cls.operator = user("operator", Group.objects.get(name=WEB_OPERATOR))
+        cls.operator = user(
+            "operator", role_group(Site.objects.get(is_default_site=True), "web_operator")
+        )
         cls.check_run = CheckRunFactory()
         cls.works_finding = FindingFactory(
             page=cls.works_section, division=cls.works, target_url="https://gone.example/a"

@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 
 import time_machine
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import TestCase
@@ -15,8 +14,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowTask
 
 from thesaban.accounts.models import Division
-from thesaban.accounts.roles import WEB_OPERATOR
-from thesaban.accounts.services import ensure_role_groups
+from thesaban.accounts.services import ensure_role_groups, role_group
 from thesaban.accounts.testing import log_in
 from thesaban.core.models import Holiday, SiteDocument, SiteImage
 from thesaban.core.thai_dates import BANGKOK
@@ -74,7 +72,9 @@ class ContentCheckTestCase(TestCase):
             instance=NewsIndexPage(title="ข่าวประชาสัมพันธ์", slug="press", kind="press")
         )
         cls.contact = cls.home.add_child(instance=ContentPage(title="ติดต่อเทศบาล", slug="contact"))
-        cls.finance = Division.objects.create(name="กองคลัง", code="finance")
+        cls.finance = Division.objects.create(
+            site=Site.objects.get(is_default_site=True), name="กองคลัง", code="finance"
+        )
         cls.finance.sections.add(cls.plans, cls.monthly, cls.press)
         cls.staff = get_user_model().objects.create_user("preparer", password="x")
 
@@ -351,6 +351,7 @@ class WorkflowOverdueTests(ContentCheckTestCase):
 
     def test_a_snippet_waiting_goes_to_its_division(self):
         person = Person.objects.create(
+            site=Site.objects.get(is_default_site=True),
             name="นางสาวขยัน ทำงาน",
             position="นักวิชาการเงินและบัญชี",
             group="staff",
@@ -437,6 +438,7 @@ class FileTests(ContentCheckTestCase):
         self.make_image("ภาพที่มีคำอธิบาย", "นายกเทศมนตรีมอบถุงยังชีพ")
         news = self.news(date(2026, 3, 1), listing_image=in_news)
         Person.objects.create(
+            site=Site.objects.get(is_default_site=True),
             name="นายพัสดุ ถูกต้อง",
             position="เจ้าพนักงานพัสดุ",
             group="staff",
@@ -464,9 +466,9 @@ class FreshnessRuleAdminTests(ContentCheckTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        ensure_role_groups(root=cls.home)
+        ensure_role_groups(site=Site.objects.get(is_default_site=True))
         cls.operator = get_user_model().objects.create_user("operator", password="x")
-        cls.operator.groups.add(Group.objects.get(name=WEB_OPERATOR))
+        cls.operator.groups.add(role_group(Site.objects.get(is_default_site=True), "web_operator"))
         cls.finance.refresh_from_db()
         cls.staff.groups.add(cls.finance.preparers)
         cls.press_rule = FreshnessRule.objects.create(

@@ -51,7 +51,9 @@ class SiteCheckTestCase(TestCase):
             defaults={"hostname": "localhost", "port": 80, "root_page": cls.home},
         )
         cls.section = cls.home.add_child(instance=SectionPage(title="ข้อมูลพื้นฐาน", slug="basic"))
-        cls.division = Division.objects.create(name="กองช่าง", code="works")
+        cls.division = Division.objects.create(
+            site=Site.objects.get(is_default_site=True), name="กองช่าง", code="works"
+        )
         cls.division.sections.add(cls.section)
         cls.draft = cls.section.add_child(
             instance=ContentPage(title="ร่างที่ยังไม่เผยแพร่", slug="draft", live=False)

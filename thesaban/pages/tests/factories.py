@@ -3,6 +3,7 @@ import io
 import factory
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from wagtail.models import Site
 
 from thesaban.accounts.models import Division
 from thesaban.core.models import SiteDocument, SiteImage
@@ -13,8 +14,9 @@ from thesaban.pages.models import Person
 class DivisionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Division
-        django_get_or_create = ("code",)
+        django_get_or_create = ("site", "code")
 
+    site = factory.LazyFunction(lambda: Site.objects.get(is_default_site=True))
     name = factory.Sequence(lambda n: f"กองทดสอบ {n}")
     code = factory.Sequence(lambda n: f"division-{n}")
 
@@ -23,6 +25,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
 
+    site = factory.LazyFunction(lambda: Site.objects.get(is_default_site=True))
     name = factory.Sequence(lambda n: f"นายทดสอบ คนที่{n}")
     position = "นายกเทศมนตรี"
     group = "executive"

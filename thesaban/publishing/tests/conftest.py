@@ -10,8 +10,7 @@ from wagtail.models import Page, Site
 from wagtail.test.utils.form_data import querydict_from_html
 
 from thesaban.accounts.models import Division
-from thesaban.accounts.roles import IT_ADMINISTRATOR, WEB_OPERATOR
-from thesaban.accounts.services import ensure_role_groups
+from thesaban.accounts.services import ensure_role_groups, role_group
 from thesaban.accounts.testing import log_in
 from thesaban.pages.models import HomePage, NewsIndexPage, NewsPage
 
@@ -49,14 +48,18 @@ def small_site() -> tuple[HomePage, NewsIndexPage, NewsIndexPage]:
 @pytest.fixture
 def town(db):
     home, procurement, activities = small_site()
-    ensure_role_groups(root=home)
-    finance = Division.objects.create(name="กองคลัง", code="finance")
+    ensure_role_groups(site=Site.objects.get(is_default_site=True))
+    finance = Division.objects.create(
+        site=Site.objects.get(is_default_site=True), name="กองคลัง", code="finance"
+    )
     finance.sections.add(procurement)
-    office = Division.objects.create(name="สำนักปลัดเทศบาล", code="office")
+    office = Division.objects.create(
+        site=Site.objects.get(is_default_site=True), name="สำนักปลัดเทศบาล", code="office"
+    )
     office.sections.add(home)
     finance.refresh_from_db()
     office.refresh_from_db()
-    operators = Group.objects.get(name=WEB_OPERATOR)
+    operators = role_group(Site.objects.get(is_default_site=True), "web_operator")
     town = SimpleNamespace(
         home=home,
         procurement=procurement,
@@ -71,7 +74,9 @@ def town(db):
         office_supervisor=_user("office_supervisor", office.supervisors),
         operator=_user("operator", operators),
         operator2=_user("operator2", operators),
-        itadmin=_user("itadmin", Group.objects.get(name=IT_ADMINISTRATOR)),
+        itadmin=_user(
+            "itadmin", role_group(Site.objects.get(is_default_site=True), "it_administrator")
+        ),
         superuser=get_user_model().objects.create_superuser("root", "root@example.go.th", "x-root"),
     )
     return town

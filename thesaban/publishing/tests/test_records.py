@@ -19,11 +19,10 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 from wagtail.log_actions import log
-from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
+from wagtail.models import Page, PageLogEntry, Revision, Site, WorkflowState
 
 from thesaban.accounts.models import Division
-from thesaban.accounts.roles import IT_ADMINISTRATOR, WEB_OPERATOR
-from thesaban.accounts.services import ensure_role_groups
+from thesaban.accounts.services import ensure_role_groups, role_group
 from thesaban.accounts.testing import log_in
 from thesaban.core.models import MunicipalitySettings
 from thesaban.core.page_cache import clear_page_cache
@@ -65,19 +64,23 @@ def make_user(username: str, *groups: Group, first_name: str = "", last_name: st
 def set_up_town(cls) -> None:
     """Two divisions: the office owns the whole site, finance the procurement news in it."""
     cls.home = ensure_site_structure()
-    ensure_role_groups(root=cls.home)
+    ensure_role_groups(site=Site.objects.get(is_default_site=True))
     municipality = MunicipalitySettings.for_site(cls.home.get_site())
     municipality.name = MUNICIPALITY
     municipality.save()
     cls.procurement = Page.objects.get(url_path=f"{cls.home.url_path}news/procurement/")
     cls.activities = Page.objects.get(url_path=f"{cls.home.url_path}news/activities/")
-    cls.finance = Division.objects.create(name="กองคลัง", code="finance")
+    cls.finance = Division.objects.create(
+        site=Site.objects.get(is_default_site=True), name="กองคลัง", code="finance"
+    )
     cls.finance.sections.add(cls.procurement)
-    cls.office = Division.objects.create(name="สำนักปลัดเทศบาล", code="office")
+    cls.office = Division.objects.create(
+        site=Site.objects.get(is_default_site=True), name="สำนักปลัดเทศบาล", code="office"
+    )
     cls.office.sections.add(cls.home)
     cls.finance.refresh_from_db()
     cls.office.refresh_from_db()
-    operators = Group.objects.get(name=WEB_OPERATOR)
+    operators = role_group(Site.objects.get(is_default_site=True), "web_operator")
     cls.preparer = make_user("somchai", cls.finance.preparers, first_name="สมชาย", last_name="ใจดี")
     cls.supervisor = make_user(
         "somsri", cls.finance.supervisors, first_name="สมศรี", last_name="รักงาน"
@@ -85,7 +88,9 @@ def set_up_town(cls) -> None:
     cls.operator = make_user("wichai", operators, first_name="วิชัย", last_name="ดูแลเว็บ")
     cls.office_preparer = make_user("office-preparer", cls.office.preparers)
     cls.office_supervisor = make_user("office-supervisor", cls.office.supervisors)
-    cls.it_administrator = make_user("itadmin", Group.objects.get(name=IT_ADMINISTRATOR))
+    cls.it_administrator = make_user(
+        "itadmin", role_group(Site.objects.get(is_default_site=True), "it_administrator")
+    )
     cls.superuser = get_user_model().objects.create_superuser("root", "root@example.go.th", "x")
 
 

@@ -8,10 +8,10 @@ from django.contrib.auth.models import Group, Permission
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
 from wagtail import hooks
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from thesaban.accounts.models import Division
-from thesaban.accounts.roles import WEB_OPERATOR
+from thesaban.accounts.services import ensure_role_groups
 from thesaban.accounts.testing import log_in
 from thesaban.core.thai_dates import BANGKOK, format_thai_datetime
 from thesaban.pages.models import NewsPage
@@ -44,14 +44,16 @@ class PublicationScheduleReportTests(TestCase):
         ensure_site_structure()
         cls.procurement = Page.objects.get(url_path="/home/news/procurement/")
         cls.press = Page.objects.get(url_path="/home/news/press/")
-        cls.finance = Division.objects.create(name="กองคลัง", code="finance")
+        cls.finance = Division.objects.create(
+            site=Site.objects.get(is_default_site=True), name="กองคลัง", code="finance"
+        )
         cls.finance.sections.add(cls.procurement)
         cls.supervisors = Group.objects.create(name="กองคลัง · ผู้บังคับบัญชา (ทดสอบ)")
         cls.preparers = Group.objects.create(name="กองคลัง · ผู้จัดทำข้อมูล (ทดสอบ)")
         Division.objects.filter(pk=cls.finance.pk).update(
             supervisors=cls.supervisors, preparers=cls.preparers
         )
-        operators, _created = Group.objects.get_or_create(name=WEB_OPERATOR)
+        operators = ensure_role_groups(site=Site.objects.get(is_default_site=True))["web_operator"]
         cls.supervisor = staff("supervisor", cls.supervisors)
         cls.preparer = staff("preparer", cls.preparers)
         cls.operator = staff("operator", operators)

@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from wagtail.models import WorkflowState
+from wagtail.models import Site, WorkflowState
 from wagtail.test.utils.form_data import querydict_from_html
 
 from thesaban.pages.models import Person, PersonIndexPage
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def person(town):
     return Person.objects.create(
+        site=Site.objects.get(is_default_site=True),
         name="นางสาวสมใจ การเงินดี",
         position="ผู้อำนวยการกองคลัง",
         group="division_head",
@@ -73,7 +74,11 @@ def test_a_changed_position_is_public_only_after_three_people(client, town, pers
 
 def test_a_new_person_is_not_public_until_approved(town, people_page, client):
     draft = Person.objects.create(
-        name="นายใหม่ ยังไม่อนุมัติ", position="หัวหน้า", group="division_head", live=False
+        site=Site.objects.get(is_default_site=True),
+        name="นายใหม่ ยังไม่อนุมัติ",
+        position="หัวหน้า",
+        group="division_head",
+        live=False,
     )
     assert draft.name not in client.get(people_page.url).content.decode()
 
@@ -109,7 +114,12 @@ def test_the_owning_division_and_the_web_operators_may_edit(client, town, person
 
 
 def test_a_person_without_a_division_belongs_to_the_division_owning_the_home_page(client, town):
-    mayor = Person.objects.create(name="นายกเทศมนตรี ทดสอบ", position="นายก", group="executive")
+    mayor = Person.objects.create(
+        site=Site.objects.get(is_default_site=True),
+        name="นายกเทศมนตรี ทดสอบ",
+        position="นายก",
+        group="executive",
+    )
     as_user(client, town.preparer)
     assert client.get(_edit_url(mayor)).status_code == 302
     as_user(client, town.office_preparer)
