@@ -11,9 +11,21 @@ class AccountsConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
+        from thesaban.core.setup import register_role_permissions
+
         from . import audit, signal_handlers  # noqa: F401
 
         audit.register()
+        register_role_permissions(
+            "it_administrator",
+            "auth.add_user",
+            "auth.change_user",
+            "auth.view_user",
+            "auth.view_group",
+            "accounts.add_division",
+            "accounts.change_division",
+            "accounts.view_division",
+        )
 
 
 class WagtailUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):

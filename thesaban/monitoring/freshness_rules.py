@@ -2,8 +2,8 @@
 and the ITA/OIT 2569 items (`../shared/reference/oit-items-2569.json`), as data.
 
 Each rule names its section by its path below the home page, as in
-`pages/information_architecture.py`. `ensure_freshness_rules()` (called by
-`pages.services.ensure_site_structure`, hence by `setup_site` and `load_demo`) creates the
+`pages/information_architecture.py`. `ensure_freshness_rules()` (a setup step, `core.setup`,
+run by `pages.services.ensure_site_structure`, hence by `setup_site` and `load_demo`) creates the
 rules that do not exist yet, by key, and leaves existing ones alone: after the first load the
 rules are the staff's, edited in the admin (Settings → เกณฑ์ความเป็นปัจจุบันของข้อมูล).
 A shipped rule that is not wanted is switched off rather than deleted, or it would come back.
@@ -255,15 +255,19 @@ SHIPPED_RULES: tuple[ShippedRule, ...] = (
 )
 
 
-def ensure_freshness_rules(*, home: Page | None = None) -> list[FreshnessRule]:
+def ensure_freshness_rules(
+    *, home: Page | None = None, site: Site | None = None
+) -> list[FreshnessRule]:
     """Create the shipped rules that do not exist yet; returns those created.
 
     Existing rules, matched by key, are left as staff left them. Sections are found below
-    `home` (by default the default site's root page); a rule whose section is missing is
-    created without one, and the site check reports it.
+    `home` (by default the root page of `site`, by default of the default site); a rule whose
+    section is missing is created without one, and the site check reports it. A setup step
+    (`core.setup`): run whenever the site structure is built.
     """
     if home is None:
-        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site is None:
+            site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         home = site.root_page if site else None
     existing = set(
         FreshnessRule.objects.filter(key__in=[rule.key for rule in SHIPPED_RULES]).values_list(
