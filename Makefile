@@ -35,10 +35,11 @@ check-site: install ## Check every live page and its links now, and mail the dig
 test: install ## Run the whole test suite (DATABASE_URL selects PostgreSQL)
 	$(UV) run --frozen pytest
 
-lint: install ## ruff lint and format check, template indentation
+lint: install ## ruff lint and format check, template indentation, the apps' layering
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen djhtml --check $$(find thesaban -path '*/templates/*' -name '*.html')
+	$(UV) run --frozen lint-imports --no-cache
 
 format: install ## Format the code
 	$(UV) run --frozen ruff check --fix .

@@ -24,7 +24,7 @@ from pytest_django.live_server_helper import LiveServer
 from wagtail.models import Page as WagtailPage
 
 from thesaban.core.page_cache import clear_page_cache
-from thesaban.pages.demo import load_demo
+from thesaban.demo.services import load_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -4,5 +4,6 @@ Owns `Division` (กอง/สำนัก) and the four roles of the announceme
 operator, IT administrator) as Django groups. Also owns how staff sign in: the TOTP second
 factor (django-otp), lockout after failed sign-ins (django-axes), the password chosen at the
 first sign-in (`AccountSecurity`), the sign-in log, and the limits on Wagtail's user screens
-for the IT administrator. Imports nothing from the other Thesaban apps.
+for the IT administrator. The rights each role's groups get are contributed by the apps
+(`core.setup`). Imports only `core`.
 """

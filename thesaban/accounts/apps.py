@@ -13,11 +13,23 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from thesaban.core.setup import register_role_permissions
+
         from . import audit, signal_handlers
 
         audit.register()
         # The roles exist after `migrate`, not only after the demo loader.
         post_migrate.connect(signal_handlers.roles_after_migrate, sender=self)
+        register_role_permissions(
+            "it_administrator",
+            "auth.add_user",
+            "auth.change_user",
+            "auth.view_user",
+            "auth.view_group",
+            "accounts.add_division",
+            "accounts.change_division",
+            "accounts.view_division",
+        )
 
 
 class WagtailUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):

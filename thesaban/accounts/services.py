@@ -27,7 +27,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.http import HttpRequest
@@ -35,6 +35,8 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Site
+
+from thesaban.core.setup import role_permissions, roles_with_permissions
 
 from . import roles
 from .models import AccountSecurity, Division, SiteCollection, SiteRole, StaffMembership
@@ -49,12 +51,18 @@ _DIVISION_PAGE_PERMISSIONS = {
     "preparers": ("add_page", "change_page"),
     "supervisors": ("change_page",),
 }
-# Snippets shown on the public site that division staff keep up to date.
-_DIVISION_MODEL_PERMISSIONS = (("pages", "add_person"), ("pages", "change_person"))
 
 
 def _permission(app_label: str, codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _role_permissions(role_key: str) -> list[Permission]:
+    """The model permissions the apps registered for the role (`core.setup`)."""
+    unknown = set(roles_with_permissions()) - set(roles.ROLES)
+    if unknown:
+        raise ImproperlyConfigured(f"Permissions registered for unknown roles: {sorted(unknown)}")
+    return [_permission(app, codename) for app, codename in role_permissions(role_key)]
 
 
 def site_label(site: Site) -> str:
@@ -131,30 +139,9 @@ def ensure_role_groups(*, site: Site) -> dict[str, Group]:
         page=root
     ).delete()
     _grant_media_rights(operator, site)
-    operator.permissions.add(
-        _permission("core", "change_municipalitysettings"),
-        *(_permission(app, codename) for app, codename in _DIVISION_MODEL_PERMISSIONS),
-        # Wagtail's site history lists a model's audit entries only to those with a right on
-        # it: this lets the web operators, who see every finding, see the findings' history.
-        _permission("monitoring", "view_finding"),
-        # What the site check expects of each section, and the holidays its working days
-        # skip: the web operators keep both (Settings in the admin).
-        *(
-            _permission(app, f"{action}_{model}")
-            for app, model in (("monitoring", "freshnessrule"), ("core", "holiday"))
-            for action in ("add", "change", "delete", "view")
-        ),
-    )
-    groups["it_administrator"].permissions.add(
-        *(
-            _permission("auth", codename)
-            for codename in ("add_user", "change_user", "view_user", "view_group")
-        ),
-        *(
-            _permission("accounts", codename)
-            for codename in ("add_division", "change_division", "view_division")
-        ),
-    )
+    # Each app names the rights it gives a role from its AppConfig.ready (`core.setup`).
+    for key, group in groups.items():
+        group.permissions.add(*_role_permissions(key))
     return groups
 
 
@@ -166,9 +153,9 @@ def division_group_name(division: Division, role_key: str) -> str:
 def ensure_division_groups(division: Division) -> None:
     """Create or rename the division's two groups and give them rights on its sections only."""
     access_admin = _permission("wagtailadmin", "access_admin")
-    model_permissions = [_permission(app, code) for app, code in _DIVISION_MODEL_PERMISSIONS]
     changed = False
     for field, role_key in (("preparers", "preparer"), ("supervisors", "supervisor")):
+        model_permissions = _role_permissions(role_key)
         name = division_group_name(division, role_key)
         group = getattr(division, field)
         if group is None:

@@ -2,8 +2,8 @@
 and the ITA/OIT 2569 items (`../shared/reference/oit-items-2569.json`), as data.
 
 Each rule names its section by its path below the home page, as in
-`pages/information_architecture.py`. `ensure_freshness_rules()` (called by
-`pages.services.ensure_site_structure`, hence by `setup_site` and `load_demo`) creates the
+`pages/information_architecture.py`. `ensure_freshness_rules()` (a setup step, `core.setup`,
+run by `pages.services.ensure_site_structure`, hence by `setup_site` and `load_demo`) creates the
 rules that do not exist yet, by key, and leaves existing ones alone: after the first load the
 rules are the staff's, edited in the admin (Settings → เกณฑ์ความเป็นปัจจุบันของข้อมูล).
 A shipped rule that is not wanted is switched off rather than deleted, or it would come back.
@@ -262,7 +262,8 @@ def ensure_freshness_rules(
 
     Existing rules, matched by key within the site, are left as staff left them. Sections are
     found below the site's home page (by default the default site's); a rule whose section is
-    missing is created without one, and the site check reports it.
+    missing is created without one, and the site check reports it. A setup step
+    (`core.setup`): run whenever the site structure is built.
     """
     if site is None:
         site = (

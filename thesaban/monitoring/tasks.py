@@ -1,8 +1,13 @@
 """Background tasks of the monitoring app."""
 
+from datetime import timedelta
+
 from django_tasks import task
 
 from . import notifications, services
+
+# The daily site check only needs noticing within a minute of its time.
+SITE_CHECK_DUE_EVERY = timedelta(minutes=1)
 
 
 @task()

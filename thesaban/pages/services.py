@@ -3,6 +3,8 @@
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from thesaban.core.setup import run_setup_steps
+
 from . import information_architecture as ia
 from .models import (
     ContentPage,
@@ -58,7 +60,8 @@ def ensure_site_structure(*, home_title: str = "หน้าหลัก") -> Ho
 
     Safe to run again: what exists is kept as it is (staff may have renamed or filled it), and
     only what is missing is added. The default site is pointed at the home page, and the
-    shipped freshness rules of the site check are added if missing.
+    setup steps the apps registered (`core.setup`; the site check's shipped freshness rules)
+    run.
     """
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
@@ -70,7 +73,9 @@ def ensure_site_structure(*, home_title: str = "หน้าหลัก") -> Ho
         home = root.add_child(instance=HomePage(title=home_title, slug="home"))
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+        site = Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True
+        )
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save()
@@ -94,9 +99,7 @@ def ensure_site_structure(*, home_title: str = "หน้าหลัก") -> Ho
         home.main_menu = _home_menu_blocks(home)
         home.save()
 
-    # The site check's freshness rules name these sections: created with them, once, and the
-    # staff's from then on. Imported here: monitoring reads the site, the site never needs it.
-    from thesaban.monitoring.freshness_rules import ensure_freshness_rules
-
-    ensure_freshness_rules(home=home)
+    # What the other apps add to a new municipality (the site check's freshness rules, …),
+    # registered from their AppConfig.ready: pages imports none of them.
+    run_setup_steps(home=home, site=site)
     return home

@@ -2,5 +2,7 @@
 
 Owns the workflow tasks (division supervisor approval, web operator publication), the
 maker–checker rules, the finish action that publishes only after three distinct people, the
-emergency takedown, the publication record and the scheduler. Imports `accounts` and `core`.
+emergency takedown, the publication record, and the publication windows' job, registered with
+the worker's clock (`core.jobs`) and run by `manage.py run_worker`. Imports `core`, `accounts`
+and (its tests) `pages`; never `monitoring`, `reports` or `demo`.
 """

@@ -12,8 +12,11 @@ class PublishingConfig(AppConfig):
         from wagtail.models import TaskState
         from wagtail.signals import task_submitted
 
+        from thesaban.core.jobs import register_periodic
+
         from .notifications import notify_task_submitted
         from .services import ensure_publishing_rules
+        from .tasks import PUBLISH_SCHEDULED_EVERY, publish_scheduled
 
         task_submitted.connect(
             notify_task_submitted, sender=TaskState, dispatch_uid="thesaban_task_submitted"
@@ -22,3 +25,4 @@ class PublishingConfig(AppConfig):
         post_migrate.connect(
             ensure_publishing_rules, sender=self, dispatch_uid="thesaban_publishing_rules"
         )
+        register_periodic(publish_scheduled, every=PUBLISH_SCHEDULED_EVERY)

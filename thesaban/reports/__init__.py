@@ -5,5 +5,5 @@ Owns the register of problems, obstacles and suggestions staff keep during the y
 with its data snapshot), the figures each part of the system contributes to it (`sections`),
 building, approving and sending it to the site (`services`), and rendering it as HTML, PDF and
 XLSX (`rendering`, `charts`). Reads from `core`, `accounts`, `pages`, `publishing` and
-`monitoring`; nothing imports it.
+`monitoring`; nothing imports it but `demo` (the demo's register entries).
 """

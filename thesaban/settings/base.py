@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "thesaban.publishing",
     "thesaban.monitoring",
     "thesaban.reports",
+    # The demo municipality (`load_demo`): may import every app, nothing imports it.
+    "thesaban.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",

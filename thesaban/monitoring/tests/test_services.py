@@ -14,13 +14,13 @@ from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from thesaban.accounts.models import Division
+from thesaban.core.jobs import Scheduler, periodic_jobs
 from thesaban.core.thai_dates import BANGKOK
 from thesaban.monitoring import services
 from thesaban.monitoring.link_checker import CheckerLimits
 from thesaban.monitoring.models import CheckRun, ExternalLinkResult, Finding, FreshnessRule
 from thesaban.monitoring.tasks import check_site, start_daily_site_check
 from thesaban.pages.models import ContentPage, HomePage, SectionPage
-from thesaban.publishing.scheduler import Scheduler, default_jobs
 
 from .http_servers import TestServer
 
@@ -422,7 +422,7 @@ class DailyScheduleTests(SiteCheckTestCase):
         """The scheduler's job enqueues the check (run at once by the test backend) and the
         run it opened is the one the check completes."""
         with time_machine.travel(datetime(2026, 3, 2, 7, 0, tzinfo=BANGKOK)):
-            Scheduler(default_jobs()).run_pending()
+            Scheduler(periodic_jobs()).run_pending()
             self.assertFalse(start_daily_site_check.call())
         [run] = CheckRun.objects.all()
         self.assertEqual(run.status, CheckRun.Status.FINISHED)

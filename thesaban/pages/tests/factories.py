@@ -7,8 +7,8 @@ from wagtail.models import Site
 
 from thesaban.accounts.models import Division
 from thesaban.core.models import SiteDocument, SiteImage
-from thesaban.pages.demo import _sample_pdf, _sample_png
 from thesaban.pages.models import Person
+from thesaban.pages.sample_files import sample_pdf, sample_png
 
 
 class DivisionFactory(factory.django.DjangoModelFactory):
@@ -39,7 +39,7 @@ class SiteDocumentFactory(factory.django.DjangoModelFactory):
         model = SiteDocument
 
     title = factory.Sequence(lambda n: f"เอกสารทดสอบ {n}")
-    file = factory.LazyFunction(lambda: ContentFile(_sample_pdf("test"), name="test.pdf"))
+    file = factory.LazyFunction(lambda: ContentFile(sample_pdf("test"), name="test.pdf"))
 
 
 class SiteImageFactory(factory.django.DjangoModelFactory):
@@ -49,5 +49,5 @@ class SiteImageFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"ภาพทดสอบ {n}")
     description = "ภาพทดสอบสำหรับผู้ใช้โปรแกรมอ่านหน้าจอ"
     file = factory.LazyFunction(
-        lambda: ImageFile(io.BytesIO(_sample_png(1, (64, 48))), name="test.png")
+        lambda: ImageFile(io.BytesIO(sample_png(1, (64, 48))), name="test.png")
     )

@@ -16,13 +16,13 @@ from wagtail.models import Page, PageLogEntry
 from wagtail.test.utils.form_data import querydict_from_html
 
 from thesaban.accounts.testing import log_in
+from thesaban.core.jobs import Scheduler, periodic_jobs
 from thesaban.core.locks import advisory_key
 from thesaban.core.thai_dates import BANGKOK
 from thesaban.pages.models import NewsPage
 from thesaban.pages.services import ensure_site_structure
 from thesaban.pages.tests.factories import PersonFactory
 from thesaban.publishing import windows
-from thesaban.publishing.scheduler import Scheduler, default_jobs
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=BANGKOK)
 ONE_MINUTE = timedelta(minutes=1)
@@ -46,7 +46,7 @@ class ClockMixin:
         clock = time_machine.travel(START, tick=False)
         self.clock = clock.start()
         self.addCleanup(clock.stop)
-        self.scheduler = Scheduler(default_jobs())
+        self.scheduler = Scheduler(periodic_jobs())
 
     def run_scheduler_until(self, moment: datetime) -> None:
         """Let time pass to `moment` with the scheduler waking up as its thread does."""

@@ -1,10 +1,13 @@
 """`manage.py run_worker`: django-tasks-db's `db_worker`, with the scheduler beside it.
 
 Takes every option of `db_worker` (see `manage.py run_worker --help`) and two of its own. One
-process runs queued tasks and honours publication windows; run as many as needed, only one
-scheduler run does the work at a time (`windows.scheduler_lock`).
+process runs queued tasks and every periodic job the apps registered (`core.jobs`), among them
+the publication windows; run as many as needed, only one scheduler run does the work at a time
+(`windows.scheduler_lock`). It lives here, not in `core`, because `--schedule-interval` is the
+publication windows' own promise (docs/decisions/0004-scheduler.md).
 """
 
+import dataclasses
 import os
 from argparse import ArgumentTypeError
 from datetime import timedelta
@@ -12,12 +15,8 @@ from datetime import timedelta
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
-from thesaban.publishing.scheduler import (
-    PUBLISH_SCHEDULED_EVERY,
-    Scheduler,
-    default_jobs,
-    start_in_thread,
-)
+from thesaban.core.jobs import PeriodicJob, Scheduler, periodic_jobs, start_in_thread
+from thesaban.publishing.tasks import PUBLISH_SCHEDULED_EVERY, publish_scheduled
 
 
 def _seconds(value: str) -> float:
@@ -25,6 +24,14 @@ def _seconds(value: str) -> float:
     if not 0 < seconds < float("inf"):
         raise ArgumentTypeError("must be a number of seconds greater than zero")
     return seconds
+
+
+def jobs_with_interval(publish_every: timedelta) -> list[PeriodicJob]:
+    """The registered jobs, the publication windows checked every `publish_every`."""
+    return [
+        dataclasses.replace(job, every=publish_every) if job.task is publish_scheduled else job
+        for job in periodic_jobs()
+    ]
 
 
 class Command(db_worker.Command):
@@ -57,7 +64,7 @@ class Command(db_worker.Command):
         if not scheduler or options["batch"] or reloader_parent:
             super().handle(*args, **options)
             return
-        clock = Scheduler(default_jobs(publish_every=timedelta(seconds=schedule_interval)))
+        clock = Scheduler(jobs_with_interval(timedelta(seconds=schedule_interval)))
         thread = start_in_thread(clock)
         try:
             super().handle(*args, **options)

@@ -1,7 +1,7 @@
 """The demo municipality: a fictional town with content in every item of the announcement.
 
 Everything here is made up. `load_demo` may run any number of times: it adds only what is
-missing and never duplicates content.
+missing and never duplicates content. The register of problems is in `problem_register`.
 """
 
 import datetime
@@ -21,8 +21,7 @@ from thesaban.accounts.models import Division
 from thesaban.accounts.services import ensure_role_groups
 from thesaban.core.models import MunicipalitySettings, SiteDocument, SiteImage
 from thesaban.core.thai_dates import fiscal_year_of
-
-from .models import (
+from thesaban.pages.models import (
     Attachment,
     ContentPage,
     DocumentIndexPage,
@@ -37,7 +36,10 @@ from .models import (
     VideoIndexPage,
     VideoPage,
 )
-from .services import ensure_site_structure
+from thesaban.pages.sample_files import sample_pdf, sample_png
+from thesaban.pages.services import ensure_site_structure
+
+from .problem_register import ensure_demo_register
 
 MUNICIPALITY_NAME = "เทศบาลเมืองสุขใจ"
 
@@ -122,48 +124,6 @@ NEWS_TITLES = {
 }
 
 
-def _sample_pdf(title: str) -> bytes:
-    text = title.encode("ascii", "replace").decode()
-    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> >> >>"
-        ),
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    output = io.BytesIO(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(output.tell())
-        output.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = output.tell()
-    output.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        output.write(b"%010d 00000 n \n" % offset)
-    output.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return output.getvalue()
-
-
-def _sample_png(seed: int, size=(800, 500)) -> bytes:
-    palette = ((11, 79, 108), (242, 183, 5), (46, 125, 50), (173, 20, 87), (69, 90, 100))
-    image = PillowImage.new("RGB", size, palette[seed % len(palette)])
-    draw = ImageDraw.Draw(image)
-    width, height = size
-    draw.ellipse(
-        (width * 0.3, height * 0.2, width * 0.7, height * 0.8),
-        fill=palette[(seed + 1) % len(palette)],
-    )
-    output = io.BytesIO()
-    image.save(output, format="PNG")
-    return output.getvalue()
-
-
 def _image(title: str, description: str, seed: int, size=(800, 500)) -> SiteImage:
     existing = SiteImage.objects.filter(title=title).first()
     if existing:
@@ -171,7 +131,7 @@ def _image(title: str, description: str, seed: int, size=(800, 500)) -> SiteImag
     image = SiteImage(
         title=title,
         description=description,
-        file=ImageFile(io.BytesIO(_sample_png(seed, size)), name=f"demo-{seed}.png"),
+        file=ImageFile(io.BytesIO(sample_png(seed, size)), name=f"demo-{seed}.png"),
     )
     image.save()
     return image
@@ -184,7 +144,7 @@ def _document(title: str, *, described: bool = True) -> SiteDocument:
     description = f"ไฟล์ตัวอย่าง: {title}" if described else ""
     document = SiteDocument(title=title, description=description)
     document.file.save(
-        "demo-document.pdf", ContentFile(_sample_pdf("Thesaban demo document")), save=False
+        "demo-document.pdf", ContentFile(sample_pdf("Thesaban demo document")), save=False
     )
     document.save()
     return document
@@ -509,8 +469,5 @@ def load_demo() -> list[tuple[str, str]]:
         chart.save_revision().publish()
 
     _ensure_division_sections(home, divisions)
-    # The annual report's register is the reports app's; only the demo reaches into it.
-    from thesaban.reports.demo import ensure_demo_register
-
     ensure_demo_register(divisions)
     return _ensure_accounts(site, divisions)

@@ -13,19 +13,18 @@ from openpyxl import load_workbook
 
 from thesaban.accounts.testing import log_in
 from thesaban.core.thai_dates import current_fiscal_year
-from thesaban.pages.demo import MUNICIPALITY_NAME
+from thesaban.demo.problem_register import DEMO_REGISTER
+from thesaban.demo.services import MUNICIPALITY_NAME
 from thesaban.publishing.tests.test_records import forget_cached_sites
 from thesaban.reports import rendering
-from thesaban.reports.demo import DEMO_REGISTER
 from thesaban.reports.models import ProblemReport
 from thesaban.reports.services import (
     build_snapshot,
     can_approve_annual_report,
     responsible_division,
 )
-
-from .test_rendering import pdf_pages, skeleton
-from .test_sections import blocks_of, table
+from thesaban.reports.tests.test_rendering import pdf_pages, skeleton
+from thesaban.reports.tests.test_sections import blocks_of, table
 
 
 class DemoReportTests(TestCase):

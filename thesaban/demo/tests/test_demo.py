@@ -10,7 +10,7 @@ from wagtail.models import Page
 from thesaban.accounts import roles
 from thesaban.accounts.testing import log_in
 from thesaban.core.models import SiteDocument, SiteImage
-from thesaban.pages.demo import DEMO_ACCOUNTS
+from thesaban.demo.services import DEMO_ACCOUNTS
 from thesaban.pages.models import DocumentIndexPage, NewsIndexPage, Person
 
 

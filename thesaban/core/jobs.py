@@ -1,8 +1,11 @@
-"""The worker's clock: periodic jobs run inside the background worker, so no cron is needed.
+"""Periodic jobs, and the worker's clock that runs them: no cron is needed.
 
-`manage.py run_worker` starts a `Scheduler` in a thread beside django-tasks-db's worker. The
-jobs are called in that thread, not enqueued: a publication window must be honoured within a
-minute even while the worker is busy with a long task (a PDF report, the daily site check).
+Each app registers its jobs from its `AppConfig.ready` with `register_periodic(task, every=…)`;
+`periodic_jobs()` lists them in the order registered (the order of `INSTALLED_APPS`). The clock
+knows no app: `manage.py run_worker` starts a `Scheduler` of the registered jobs in a thread
+beside django-tasks-db's worker. The jobs are called in that thread, not enqueued: a
+publication window must be honoured within a minute even while the worker is busy with a long
+task (a PDF report, the daily site check). A job that takes long enqueues its work instead.
 See docs/decisions/0004-scheduler.md.
 """
 
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,12 +21,7 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 from django_tasks.base import Task
 
-from .tasks import publish_scheduled
-
 logger = logging.getLogger(__name__)
-
-# Windows are promised to the minute; checking twice a minute keeps that with room to spare.
-PUBLISH_SCHEDULED_EVERY = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -32,19 +30,45 @@ class PeriodicJob:
     every: timedelta
 
 
-# The daily site check only needs noticing within a minute of its time.
-SITE_CHECK_DUE_EVERY = timedelta(minutes=1)
+class PeriodicJobs:
+    """The registered jobs, one per task, in the order they were registered."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, PeriodicJob] = {}
+
+    def register(self, task: Task, *, every: timedelta) -> Task:
+        """Run `task` every `every` in the worker; returns the task.
+
+        Registering a task again keeps its place and its interval (an app's `ready` may run
+        twice); a second, different interval for the same task is a mistake and refused.
+        """
+        if every <= timedelta(0):
+            raise ValueError(f"{task.module_path}: the interval must be greater than zero")
+        existing = self._jobs.get(task.module_path)
+        if existing is not None:
+            if existing.every != every:
+                raise ValueError(
+                    f"{task.module_path} is already registered every {existing.every}, not {every}"
+                )
+            return task
+        self._jobs[task.module_path] = PeriodicJob(task, every)
+        return task
+
+    def __iter__(self) -> Iterator[PeriodicJob]:
+        return iter(list(self._jobs.values()))
 
 
-def default_jobs(*, publish_every: timedelta = PUBLISH_SCHEDULED_EVERY) -> list[PeriodicJob]:
-    # The clock's one mention of monitoring: that job only enqueues the day's site check, which
-    # takes minutes and is run by the worker (docs/decisions/0004-scheduler.md).
-    from thesaban.monitoring.tasks import start_daily_site_check
+_registry = PeriodicJobs()
 
-    return [
-        PeriodicJob(publish_scheduled, publish_every),
-        PeriodicJob(start_daily_site_check, SITE_CHECK_DUE_EVERY),
-    ]
+
+def register_periodic(task: Task, *, every: timedelta) -> Task:
+    """Have the worker's scheduler call `task` every `every` (see `PeriodicJobs.register`)."""
+    return _registry.register(task, every=every)
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    """Every job the apps registered, in the order registered."""
+    return list(_registry)
 
 
 class Scheduler:
@@ -94,7 +118,8 @@ class Scheduler:
                 close_old_connections()
                 self.run_pending()
                 close_old_connections()
-                self._stopped.wait(self.seconds_to_next_job())
+                # Nothing registered: nothing to wake up for until stopped.
+                self._stopped.wait(self.seconds_to_next_job() if self.jobs else None)
         finally:
             connections.close_all()
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from thesaban.pages.demo import load_demo
+from thesaban.demo.services import load_demo
 
 
 class Command(BaseCommand):

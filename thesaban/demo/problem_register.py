@@ -1,6 +1,6 @@
 """The demo municipality's register of problems, obstacles and suggestions (made up).
 
-Called by `pages.demo.load_demo` (inside the function: nothing else imports reports). The
+Called by `services.load_demo`. The
 entries are dated in the previous fiscal year, so that the demo's annual report of that year,
 the one staff would approve now, has something of its own to say. Like the rest of the demo,
 loading again adds only what is missing.
@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from thesaban.accounts.models import Division
 from thesaban.core.thai_dates import current_fiscal_year, fiscal_year_bounds
-
-from .models import ProblemReport
+from thesaban.reports.models import ProblemReport
 
 # (division code, days after the start of the fiscal year, kind, text)
 DEMO_REGISTER = (
