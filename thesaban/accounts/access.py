@@ -34,6 +34,9 @@ class _Roles:
     # (site id, role key) of every site-wide role group the person is in.
     site_roles: set[tuple[int, str]] = field(default_factory=set)
     group_ids: set[int] = field(default_factory=set)
+    site: Site | None = None
+    # `divisions_for`'s answer as ids, once asked.
+    division_ids: frozenset[int] | None = None
 
 
 def _roles(user: AbstractBaseUser) -> _Roles:
@@ -87,8 +90,14 @@ def site_id_of(user: AbstractBaseUser | None) -> int | None:
 
 
 def site_of(user: AbstractBaseUser | None) -> Site | None:
+    """The municipality `user` belongs to, with its home page (read once per request)."""
     site_id = site_id_of(user)
-    return Site.objects.filter(pk=site_id).select_related("root_page").first() if site_id else None
+    if site_id is None:
+        return None
+    held = _roles(user)
+    if held.site is None:
+        held.site = Site.objects.select_related("root_page").get(pk=site_id)
+    return held.site
 
 
 def sites_for(user: AbstractBaseUser | None) -> QuerySet[Site]:
@@ -234,6 +243,16 @@ def divisions_for(user: AbstractBaseUser | None, divisions: QuerySet[Division] |
         return divisions
     group_ids = _roles(user).group_ids
     return divisions.filter(Q(preparers_id__in=group_ids) | Q(supervisors_id__in=group_ids))
+
+
+def division_ids_for(user: AbstractBaseUser | None) -> frozenset[int]:
+    """The ids of `divisions_for(user)`, read once per request."""
+    if not _active(user):
+        return frozenset()
+    held = _roles(user)
+    if held.division_ids is None:
+        held.division_ids = frozenset(divisions_for(user).values_list("pk", flat=True))
+    return held.division_ids
 
 
 def divisions_worked_in(user: AbstractBaseUser | None, divisions: QuerySet[Division] | None = None):

@@ -188,6 +188,11 @@ def _sync_page_rights(group: Group, division: Division, codenames: tuple[str, ..
         )
 
 
+def role_groups_setup_step(*, home, site: Site) -> None:
+    """`core.setup` step: the role groups of a municipality being set up."""
+    ensure_role_groups(site=site)
+
+
 def ensure_all_role_groups() -> None:
     """Every municipality's role groups and every division's, with today's rights: run after
     each `migrate`, so an install has its roles without the demo loader."""
