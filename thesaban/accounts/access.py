@@ -2,8 +2,11 @@
 
 A municipality is a Wagtail `Site`. A staff account belongs to one (`StaffMembership`) and
 holds roles there through groups: site-wide roles (`SiteRole`: web operator, IT administrator,
-grant confirmer) and division roles (each `Division`'s preparers and supervisors). A superuser
-without a membership is the host's (the hosting provider) and sees every municipality.
+grant confirmer) and division roles (each `Division`'s preparers and supervisors).
+
+Superusers are the host's (the hosting provider): they see every municipality, and only they
+create one. A municipality's own staff are never superusers, since Wagtail lets a superuser
+past every permission check, including those that keep one site's staff off another's.
 
 Views, reports, exports, commands and services ask these functions and never re-state the
 rules; the QuerySet methods of the models (`Division.objects.for_user`) come here too.
@@ -80,8 +83,8 @@ def _site_id(site: Site | int | None) -> int | None:
 
 
 def is_host_administrator(user: AbstractBaseUser | None) -> bool:
-    """The hosting provider: a superuser of no municipality. Only they create one."""
-    return _active(user) and user.is_superuser and _roles(user).site_id is None
+    """The hosting provider (a superuser). Only they create a municipality."""
+    return _active(user) and user.is_superuser
 
 
 def site_id_of(user: AbstractBaseUser | None) -> int | None:
@@ -197,7 +200,7 @@ def works_in(user: AbstractBaseUser | None, division: Division | None) -> bool:
 
 def oversees(user: AbstractBaseUser | None, site: Site | int | None = None) -> bool:
     """Sees and may act on the work of every division of `site` (their own if None): the
-    host's superusers, superusers of that municipality and its web operators."""
+    host's superusers and the municipality's web operators."""
     if not _active(user):
         return False
     if is_host_administrator(user):
@@ -205,7 +208,7 @@ def oversees(user: AbstractBaseUser | None, site: Site | int | None = None) -> b
     own = site_id_of(user)
     if site is not None and _site_id(site) != own:
         return False
-    return (user.is_superuser and own is not None) or is_web_operator(user, own)
+    return is_web_operator(user, own)
 
 
 def may_act_for(user: AbstractBaseUser | None, division: Division | None) -> bool:
@@ -283,4 +286,4 @@ def manages_accounts(user: AbstractBaseUser | None, site: Site | int | None = No
     own = site_id_of(user)
     if site is not None and _site_id(site) != own:
         return False
-    return own is not None and (user.is_superuser or is_it_administrator(user, own))
+    return own is not None and is_it_administrator(user, own)

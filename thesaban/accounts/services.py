@@ -219,6 +219,9 @@ def join_municipality_of_groups(user: AbstractUser) -> None:
     account see and act on both.
     """
     sites = site_of_groups(user.groups.all())
+    if sites and user.is_superuser:
+        # Wagtail lets a superuser past every check: one would see every municipality.
+        raise ValidationError(_("ผู้ดูแลระบบสูงสุดของผู้ให้บริการไม่สังกัดเทศบาลใด จึงรับบทบาทในเทศบาลไม่ได้"))
     membership = StaffMembership.objects.filter(user=user).first()
     if membership is not None:
         sites.add(membership.site_id)

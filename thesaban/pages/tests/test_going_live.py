@@ -127,17 +127,21 @@ class ReadmeProductionSetupTests(SimpleTestCase):
         self.assertEqual(env["DJANGO_SETTINGS_MODULE"], "thesaban.settings.production")
         self.run_manage(env, "check", "--deploy", "--fail-level", "WARNING")
         # After migrate and setup_site, without the demo: the roles, the divisions, the site.
-        facts = self.run_manage(
-            env,
-            "shell",
-            "--no-imports",
-            "-c",
-            "from wagtail.models import Site; from thesaban.accounts.models import Division, "
-            "SiteRole; s = Site.objects.get(is_default_site=True); "
-            "print(s.hostname, s.port, sorted(SiteRole.objects.filter(site=s)"
-            ".values_list('role', flat=True)), Division.objects.filter(site=s).count(), "
-            "Division.objects.filter(site=s, sections__isnull=False).distinct().count())",
-        ).stdout.splitlines()[-1].split()
+        facts = (
+            self.run_manage(
+                env,
+                "shell",
+                "--no-imports",
+                "-c",
+                "from wagtail.models import Site; from thesaban.accounts.models import Division, "
+                "SiteRole; s = Site.objects.get(is_default_site=True); "
+                "print(s.hostname, s.port, sorted(SiteRole.objects.filter(site=s)"
+                ".values_list('role', flat=True)), Division.objects.filter(site=s).count(), "
+                "Division.objects.filter(site=s, sections__isnull=False).distinct().count())",
+            )
+            .stdout.splitlines()[-1]
+            .split()
+        )
         self.assertEqual(facts[:2], [DOMAIN, "443"])
         self.assertIn("'web_operator']", facts)
         self.assertEqual(facts[-2:], ["7", "7"])
