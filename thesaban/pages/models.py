@@ -375,6 +375,11 @@ class LinkPage(SitePage):
     def serve(self, request, *args, **kwargs):
         return HttpResponseRedirect(self.target_url)
 
+    def get_sitemap_urls(self, request=None):
+        # A sitemap lists addresses to index; a redirect is not one (search engines flag it,
+        # and so does the daily check, monitoring.site_files).
+        return []
+
 
 # --- News ----------------------------------------------------------------------------------
 class NewsKind(models.TextChoices):
