@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
-from . import services
+from . import access, services
 from .views.reports import LoginFailureReportView
 from .views.users import AssignRoleOnlyToOthersBulkAction, SetActiveStateOfManageableBulkAction
 
@@ -62,3 +62,22 @@ def register_roles_changed_log_action(actions) -> None:
 # Registered after Wagtail's own (order=1) so that these replace its two user bulk actions.
 hooks.register("register_bulk_action", AssignRoleOnlyToOthersBulkAction, order=1)
 hooks.register("register_bulk_action", SetActiveStateOfManageableBulkAction, order=1)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def only_own_municipality_in_page_chooser(pages, request):
+    return access.pages_in_reach(request.user, pages)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def only_own_municipality_in_explorer(parent_page, pages, request):
+    return access.pages_in_reach(request.user, pages)
+
+
+@hooks.register("construct_reports_menu")
+def hide_host_only_reports(request, menu_items):
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name != "page-types-usage" or access.is_host_administrator(request.user)
+    ]

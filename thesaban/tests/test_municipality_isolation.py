@@ -299,3 +299,26 @@ class MunicipalityIsolationTests(TestCase):
                 if self.shows_b(self.client.get(url, query)):
                     leaks.append(f"{url}?{query}")
         self.assertEqual(leaks, [], "admin URLs that show B's records to A's staff")
+
+    def test_a_public_site_shows_nothing_of_b(self):
+        host = {"HTTP_HOST": "a.example.go.th", "secure": True}
+        pages = Page.objects.live().public().descendant_of(self.site_a.root_page, inclusive=True)
+        leaks = []
+        for page in pages.specific():
+            url = page.get_url() or ""
+            response = self.client.get(url, **host)
+            self.assertIn(response.status_code, (200, 301, 302), url)
+            if self.shows_b(response):
+                leaks.append(url)
+        for url, query in (
+            ("/search/", {"q": "ประกาศ"}),
+            ("/search/", {"q": "ลับเฉพาะ"}),
+            ("/sitemap.xml", {}),
+            ("/robots.txt", {}),
+        ):
+            if self.shows_b(self.client.get(url, query, **host)):
+                leaks.append(f"{url}?{query}")
+        self.assertEqual(leaks, [], "A's public pages that show B's records")
+        # B's own news is found on B's site, so the search above was no empty test.
+        found = self.client.get("/search/", {"q": "ประกาศ"}, HTTP_HOST=B_HOST, secure=True)
+        self.assertContains(found, LATIN_MARKER)
