@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from thesaban.core.mail import enqueue_mail, personal_messages
 
+from . import access
 from .models import Division
 
 
@@ -29,4 +30,8 @@ def notify_roles_given(*, account, actor, groups: list[Group]) -> None:
     )
     context = {"account": account, "actor": actor, "groups": groups}
     addresses = [user.email for user in recipients]
-    enqueue_mail(personal_messages("accounts/email/roles_given", context, addresses))
+    enqueue_mail(
+        personal_messages(
+            "accounts/email/roles_given", context, addresses, site=access.site_of(account)
+        )
+    )
