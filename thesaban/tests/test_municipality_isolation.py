@@ -322,3 +322,21 @@ class MunicipalityIsolationTests(TestCase):
         # B's own news is found on B's site, so the search above was no empty test.
         found = self.client.get("/search/", {"q": "ประกาศ"}, HTTP_HOST=B_HOST, secure=True)
         self.assertContains(found, LATIN_MARKER)
+
+    def test_a_own_screens_name_nothing_of_b(self):
+        """A's own settings, account, pages and dashboard: no switcher or list names B."""
+        log_in(self.client, self.a_staff)
+        home_a = self.site_a.root_page
+        news_a = NewsIndexPage.objects.descendant_of(home_a).get(slug="procurement")
+        urls = [
+            "/admin/",
+            f"/admin/settings/core/municipalitysettings/{self.site_a.pk}/",
+            f"/admin/users/edit/{self.a_staff.pk}/",
+            f"/admin/pages/{home_a.pk}/",
+            f"/admin/pages/{home_a.pk}/edit/",
+            f"/admin/pages/{news_a.pk}/",
+            f"/admin/pages/add/pages/newspage/{news_a.pk}/",
+            "/admin/choose-page/1/",
+        ]
+        leaks = [url for url in urls if self.shows_b(self.client.get(url, follow=True))]
+        self.assertEqual(leaks, [], "A's own screens that name B")
