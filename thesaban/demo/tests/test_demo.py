@@ -5,9 +5,10 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase, override_settings
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from thesaban.accounts import roles
+from thesaban.accounts.services import site_label
 from thesaban.accounts.testing import log_in
 from thesaban.core.models import SiteDocument, SiteImage
 from thesaban.demo.services import DEMO_ACCOUNTS
@@ -55,14 +56,16 @@ class DemoLoaderTests(TestCase):
     @override_settings(THESABAN_REQUIRE_TOTP=False)
     def test_one_account_per_role_can_sign_in_to_the_admin(self):
         user_model = get_user_model()
+        site = f"({site_label(Site.objects.get(is_default_site=True))})"
         expected_groups = {
-            "preparer": [f"กองคลัง · {roles.PREPARER}"],
+            "preparer": [f"กองคลัง · {roles.PREPARER} {site}"],
             "supervisor": [
-                f"กองคลัง · {roles.SUPERVISOR}",
-                f"กองยุทธศาสตร์และงบประมาณ · {roles.SUPERVISOR}",
+                f"กองคลัง · {roles.SUPERVISOR} {site}",
+                f"กองยุทธศาสตร์และงบประมาณ · {roles.SUPERVISOR} {site}",
             ],
-            "operator": [roles.WEB_OPERATOR],
-            "itadmin": [roles.IT_ADMINISTRATOR],
+            "operator": [f"{roles.WEB_OPERATOR} {site}"],
+            "itadmin": [f"{roles.IT_ADMINISTRATOR} {site}"],
+            "clerk": [f"{roles.GRANT_CONFIRMER} {site}"],
         }
         for username, _role, password, *_rest in DEMO_ACCOUNTS:
             user = user_model.objects.get(username=username)
