@@ -162,7 +162,7 @@ class ConfirmingTests(RoleGrantTestCase):
         listing = self.client.get(ROLE_GRANTS)
         self.assertContains(listing, f'id="grant-{grant.pk}"')
         self.assertContains(listing, reverse("accounts_confirm_grant", args=[grant.pk]))
-        self.assertContains(listing, "สร้างบัญชีโดย itadmin")
+        self.assertContains(listing, "สร้างบัญชีโดย สมหญิง ทดสอบระบบ (itadmin)")
 
         response = self.confirm(grant, self.clerk)
         self.assertContains(response, "ยืนยันแล้ว")

@@ -47,6 +47,9 @@ class RoleGrantsView(_ConfirmersOnly, WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("ยืนยันการให้สิทธิ์")
     header_icon = "lock"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         grants = _grants_for(user)
