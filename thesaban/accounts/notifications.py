@@ -1,8 +1,10 @@
 """Thai e-mail about staff accounts and their roles, sent by the background worker."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Q
+from django.urls import reverse
 
 from thesaban.core.mail import enqueue_mail, personal_messages
 
@@ -33,9 +35,6 @@ def notify_roles_given(*, account, actor, groups: list[Group]) -> None:
 
 
 def _confirmation_url() -> str:
-    from django.conf import settings
-    from django.urls import reverse
-
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("accounts_role_grants")
 
 

@@ -57,10 +57,12 @@ def _mark_roles_that_wait(form, *, account=None) -> None:
         return group.name
 
     field.label_from_instance = label
-    field.help_text = _(
-        "บทบาทผู้บังคับบัญชา ผู้ปฏิบัติงานเผยแพร่ข้อมูล ผู้ดูแลระบบสารสนเทศ และผู้ยืนยันการให้สิทธิ์ "
-        "มีผลเมื่อบุคคลที่สองยืนยันแล้ว คือผู้ยืนยันการให้สิทธิ์ของเทศบาล (เช่น ปลัดเทศบาล) "
-        "หรือผู้ดูแลระบบสูงสุด ส่วนบทบาทผู้จัดทำข้อมูลมีผลทันที"
+    field.help_text = " ".join(
+        (
+            _("บทบาทที่ให้สิทธิ์อนุมัติ เผยแพร่ ยืนยันสิทธิ์ หรือดูแลบัญชีผู้ใช้ มีผลเมื่อบุคคลที่สองยืนยันแล้ว"),
+            _("ผู้ยืนยันคือผู้ยืนยันการให้สิทธิ์ของเทศบาล (เช่น ปลัดเทศบาล) หรือผู้ดูแลระบบสูงสุด"),
+            _("บทบาทผู้จัดทำข้อมูลมีผลทันที"),
+        )
     )
     if waiting and not form.is_bound:
         form.initial["groups"] = [*form.initial.get("groups", []), *waiting]
@@ -251,10 +253,7 @@ class AssignRoleOnlyToOthersBulkAction(AssignRoleBulkAction):
         if num_child_objects:
             messages.warning(
                 self.request,
-                _(
-                    "บทบาท %(role)s ของผู้ใช้ %(count)d คนยังไม่มีผล "
-                    "รอการยืนยันจากผู้ยืนยันการให้สิทธิ์หรือผู้ดูแลระบบสูงสุด"
-                )
+                _("บทบาท %(role)s ของผู้ใช้ %(count)d คนยังไม่มีผล รอการยืนยันจากบุคคลที่สอง")
                 % {"count": num_child_objects, "role": role},
             )
         if not num_parent_objects:
