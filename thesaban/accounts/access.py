@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 if TYPE_CHECKING:
-    from .models import Division
+    from .models import Division, RoleGrant
 
 
 @dataclass
@@ -508,3 +509,43 @@ HOST_ONLY_VIEWS = frozenset(
 
 def may_open_view(user: AbstractBaseUser | None, view_name: str) -> bool:
     return view_name not in HOST_ONLY_VIEWS or is_host_administrator(user)
+
+
+# --- Role grants (docs/decisions/0006-role-assignments.md) ------------------------------
+
+
+def confirms_grants(user: AbstractBaseUser | None, site: Site | int | None = None) -> bool:
+    """Decides the role grants waiting in `site` (their own if None): the host's superusers
+    and the municipality's grant confirmers (the municipal clerk)."""
+    if not _active(user):
+        return False
+    if is_host_administrator(user):
+        return True
+    own = site_id_of(user)
+    if own is None or (site is not None and _site_id(site) != own):
+        return False
+    return is_grant_confirmer(user, own)
+
+
+def grant_decision_refusal(user: AbstractBaseUser | None, grant: RoleGrant) -> str | None:
+    """Why `user` may not confirm or refuse `grant` (in Thai), or None if they may.
+
+    The second person must be someone else than the one who gains the role, the one who
+    asked for it and the one who made the account: otherwise one person (or one person and
+    an account they made and control) would be both.
+    """
+    from .models import StaffMembership
+
+    if not confirms_grants(user, grant.site_id):
+        return _("ท่านไม่มีสิทธิ์ยืนยันการให้สิทธิ์ของเทศบาลนี้")
+    if user.pk == grant.account_id:
+        return _("ยืนยันการให้สิทธิ์แก่ตนเองไม่ได้")
+    if user.pk == grant.requested_by_id:
+        return _("ยืนยันคำขอที่ท่านเป็นผู้ขอเองไม่ได้")
+    if StaffMembership.objects.filter(user_id=grant.account_id, created_by_id=user.pk).exists():
+        return _("ยืนยันการให้สิทธิ์แก่บัญชีที่ท่านสร้างเองไม่ได้")
+    return None
+
+
+def may_decide_grant(user: AbstractBaseUser | None, grant: RoleGrant) -> bool:
+    return grant_decision_refusal(user, grant) is None

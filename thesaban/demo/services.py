@@ -51,6 +51,9 @@ DEMO_ACCOUNTS = (
     ("supervisor", "supervisor", "demo-supervisor-2569", ("finance", "strategy"), "สมชาย รักงาน"),
     ("operator", "web_operator", "demo-operator-2569", ("office",), "วิไล เผยแพร่"),
     ("itadmin", "it_administrator", "demo-itadmin-2569", ("office",), "ประเสริฐ ระบบดี"),
+    # The municipal clerk (ปลัดเทศบาล) confirms the roles the IT administrator gives out that
+    # approve or publish (docs/decisions/0006-role-assignments.md).
+    ("clerk", "grant_confirmer", "demo-clerk-2569", ("office",), "มานพ ชูชาติ"),
 )
 
 # (name, position, group, level, division code)
@@ -288,7 +291,11 @@ def _ensure_people(site: Site, divisions: dict[str, Division]) -> None:
 
 
 def _ensure_accounts(site: Site, divisions: dict[str, Division]) -> list[tuple[str, str]]:
-    """Create the demo accounts; return (username, password) of those created now."""
+    """Create the demo accounts; return (username, password) of those created now.
+
+    Their roles are set here in code, not through `accounts.services.assign_roles`: the demo
+    has no second person to confirm them, and nobody but the loader made these accounts.
+    """
     groups = ensure_role_groups(site=site)
     user_model = get_user_model()
     created = []

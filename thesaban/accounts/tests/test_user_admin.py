@@ -45,7 +45,9 @@ class ITAdministratorTests(TestCase):
     def create_user(self, **extra):
         return self.client.post(reverse("wagtailusers_users:add"), {**NEW_USER, **extra})
 
-    def test_creates_an_account_with_a_role_and_a_division_group(self):
+    def test_creates_an_account_with_a_division_group_at_once_and_a_role_that_waits(self):
+        """A preparer's role carries no approval right; the web operator's waits for a second
+        person (docs/decisions/0006-role-assignments.md)."""
         form = self.client.get(reverse("wagtailusers_users:add"))
         self.assertContains(form, self.finance.preparers.name)
         response = self.create_user(
@@ -53,9 +55,8 @@ class ITAdministratorTests(TestCase):
         )
         self.assertRedirects(response, reverse("wagtailusers_users:index"))
         user = get_user_model().objects.get(username="somying")
-        self.assertEqual(
-            set(user.groups.all()), {self.groups["web_operator"], self.finance.preparers}
-        )
+        self.assertEqual(set(user.groups.all()), {self.finance.preparers})
+        self.assertEqual(user.staff_membership.created_by, self.itadmin)
 
     def test_a_new_account_must_choose_its_own_password_at_first_sign_in(self):
         self.create_user(groups=[self.finance.preparers.pk])
@@ -124,8 +125,8 @@ class ITAdministratorTests(TestCase):
             reverse("wagtail_bulk_action", args=["auth", "user", "assign_role"])
             + f"?id={self.operator.pk}"
         )
-        self.client.post(bulk, {"role": self.finance.supervisors.pk})
-        self.assertIn(self.finance.supervisors, self.operator.groups.all())
+        self.client.post(bulk, {"role": self.finance.preparers.pk})
+        self.assertIn(self.finance.preparers, self.operator.groups.all())
 
     def test_has_no_page_rights(self):
         self.assertNotEqual(
@@ -183,20 +184,18 @@ class ITAdministratorTests(TestCase):
         )
 
     def test_a_role_given_is_recorded_and_its_colleagues_are_told(self):
-        """A role is given by one person: the people who work with it learn of a new member."""
+        """A role is given by one person: the people who work with it learn of a new member.
+        (The web operators hear of theirs when it is confirmed: test_role_grants.)"""
         supervisor = UserFactory(username="supervisor", groups=[self.finance.supervisors])
-        self.create_user(groups=[self.groups["web_operator"].pk, self.finance.preparers.pk])
+        self.create_user(groups=[self.finance.preparers.pk])
         user = get_user_model().objects.get(username="somying")
         [entry] = self.role_changes(user)
         self.assertEqual(entry.user, self.itadmin)
-        self.assertEqual(
-            sorted(entry.data["added"]),
-            sorted([self.groups["web_operator"].name, self.finance.preparers.name]),
-        )
+        self.assertEqual(entry.data["added"], [self.finance.preparers.name])
         self.assertIn("เพิ่ม: " + self.finance.preparers.name, entry.message)
         told = {address for message in mail.outbox for address in message.to}
-        self.assertEqual(told, {self.operator.email, supervisor.email})
-        message = next(m for m in mail.outbox if m.to == [self.operator.email])
+        self.assertEqual(told, {supervisor.email})
+        [message] = mail.outbox
         self.assertIn("somying", message.body)
         self.assertIn("itadmin", message.body)
         self.assertNotIn(self.itadmin.email, told)
@@ -204,9 +203,9 @@ class ITAdministratorTests(TestCase):
     def test_roles_changed_on_an_account_or_in_bulk_are_recorded(self):
         url = reverse("wagtailusers_users:edit", args=[self.operator.pk])
         data = {**NEW_USER, "username": "operator", "password1": "", "password2": ""}
-        self.client.post(url, {**data, "is_active": "on", "groups": [self.finance.supervisors.pk]})
+        self.client.post(url, {**data, "is_active": "on", "groups": [self.finance.preparers.pk]})
         [entry] = self.role_changes(self.operator)
-        self.assertEqual(entry.data["added"], [self.finance.supervisors.name])
+        self.assertEqual(entry.data["added"], [self.finance.preparers.name])
         self.assertEqual(entry.data["removed"], [self.groups["web_operator"].name])
 
         bulk = (
@@ -214,13 +213,31 @@ class ITAdministratorTests(TestCase):
             + f"?id={self.operator.pk}"
         )
         self.client.post(bulk, {"role": self.groups["web_operator"].pk})
-        self.assertEqual(self.role_changes(self.operator).count(), 2)
-        # Saving an account without changing its roles records nothing.
+        # The web operator's role now waits: recorded as a request, not as a change.
+        self.assertEqual(self.role_changes(self.operator).count(), 1)
+        self.assertEqual(
+            ModelLogEntry.objects.filter(
+                object_id=str(self.operator.pk), action=services.GRANT_REQUESTED
+            ).count(),
+            1,
+        )
+        # Saving an account without changing its roles (the one waiting is ticked, as the
+        # form shows it) records nothing.
         self.client.post(
             url,
-            {**data, "is_active": "on", "groups": [g.pk for g in self.operator.groups.all()]},
+            {
+                **data,
+                "is_active": "on",
+                "groups": [self.finance.preparers.pk, self.groups["web_operator"].pk],
+            },
         )
-        self.assertEqual(self.role_changes(self.operator).count(), 2)
+        self.assertEqual(self.role_changes(self.operator).count(), 1)
+        self.assertEqual(
+            ModelLogEntry.objects.filter(object_id=str(self.operator.pk))
+            .filter(action__startswith="thesaban.roles.grant")
+            .count(),
+            1,
+        )
 
 
 class SuperuserTests(TestCase):
