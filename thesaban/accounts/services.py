@@ -209,6 +209,26 @@ def ensure_all_role_groups() -> None:
         ensure_role_groups(site=site)
     for division in Division.objects.select_related("site", "preparers", "supervisors"):
         ensure_division_groups(division)
+    adopt_unplaced_files()
+
+
+def adopt_unplaced_files() -> int:
+    """Images and documents in Wagtail's shared root collection go to the municipality's own,
+    where its staff have rights on them, when the install has one municipality (as every
+    install had before municipalities had collections). With several, whose they are is not
+    known: they stay for the host to place. Returns how many moved."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    sites = list(Site.objects.all()[:2])
+    root = Collection.get_first_root_node()
+    if len(sites) != 1 or root is None:
+        return 0
+    collection = site_collection(sites[0])
+    return sum(
+        model.objects.filter(collection=root).update(collection=collection)
+        for model in (get_image_model(), get_document_model())
+    )
 
 
 def site_of_groups(groups: Iterable[Group]) -> set[int]:

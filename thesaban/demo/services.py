@@ -18,7 +18,7 @@ from PIL import ImageDraw
 from wagtail.models import Page, Site
 
 from thesaban.accounts.models import Division
-from thesaban.accounts.services import ensure_role_groups
+from thesaban.accounts.services import adopt_unplaced_files, ensure_role_groups
 from thesaban.core.models import MunicipalitySettings, SiteDocument, SiteImage
 from thesaban.core.thai_dates import fiscal_year_of
 from thesaban.pages.models import (
@@ -430,4 +430,6 @@ def load_demo() -> list[tuple[str, str]]:
         chart.save_revision().publish()
 
     ensure_demo_register(divisions)
+    # Made in code, so in the shared root collection: the municipality's own, like uploads.
+    adopt_unplaced_files()
     return _ensure_accounts(site, divisions)
