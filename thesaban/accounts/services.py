@@ -239,6 +239,20 @@ def require_password_change(*, user: AbstractUser, set_by: AbstractUser) -> None
     )
 
 
+def record_password_reset(
+    *, user: AbstractUser, reset_by: AbstractUser, previous_email: str = ""
+) -> None:
+    """`reset_by` set a new password for `user`: `user` chooses their own at their next sign-in
+    and is told by e-mail, also at `previous_email` if the address changed with the password
+    (whoever took over an account would change both)."""
+    from . import notifications
+
+    require_password_change(user=user, set_by=reset_by)
+    notifications.notify_password_reset(
+        account=user, actor=reset_by, addresses=[previous_email, user.email]
+    )
+
+
 def set_own_password(*, user: AbstractUser, password: str) -> None:
     """Store the password `user` chose; they owe no password change any more."""
     user.set_password(password)
@@ -361,6 +375,8 @@ def remove_totp_devices(*, user: AbstractUser, removed_by: AbstractUser) -> int:
     """Remove `user`'s TOTP devices (a lost phone) so they enrol again at their next sign-in."""
     if not can_manage_account(actor=removed_by, account=user):
         raise PermissionDenied
+    from . import notifications
+
     count, _deleted = TOTPDevice.objects.filter(user=user).delete()
     logger.warning(
         "TOTP devices removed: username=%s removed_by=%s count=%d",
@@ -368,6 +384,8 @@ def remove_totp_devices(*, user: AbstractUser, removed_by: AbstractUser) -> int:
         removed_by.get_username(),
         count,
     )
+    if count:
+        notifications.notify_totp_removed(account=user, actor=removed_by)
     return count
 
 
