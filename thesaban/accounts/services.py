@@ -21,7 +21,6 @@ from base64 import b32encode
 from collections.abc import Iterable
 from datetime import datetime
 
-import qrcode
 from axes import helpers as axes_helpers
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -32,7 +31,6 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from qrcode.image.svg import SvgPathImage
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from . import roles
@@ -297,6 +295,10 @@ def verify_totp(*, user: AbstractUser, token: str) -> TOTPDevice | None:
 
 def totp_qr_code_svg(device: TOTPDevice) -> str:
     """The device's otpauth:// address as an inline SVG QR code for an authenticator app."""
+    # Imported here: qrcode loads Pillow's drawing modules, wanted only while enrolling.
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
     image = qrcode.make(device.config_url, image_factory=SvgPathImage, box_size=10)
     return image.to_string(encoding="unicode")
 
