@@ -17,12 +17,10 @@ each point (none should be: `thesaban/core/tests/test_startup_imports.py`).
 """
 
 import argparse
-import contextlib
 import io
 import json
 import os
 import shutil
-import signal
 import statistics
 import sys
 import tempfile
@@ -121,10 +119,7 @@ def gunicorn_worker_memory(run, env: dict, tmp: Path, number: int) -> dict:
     }
 
 
-def measure(args, tmp: Path) -> str:
-    sys.path.insert(0, str(BENCH_DIR))
-    import run  # the benchmark's environment, gunicorn handling and /proc readers
-
+def measure(run, args, tmp: Path) -> str:
     env = run.project_env(tmp)
     run.log(f"preparing {tmp}")
     run.manage(env, "migrate", "--noinput")
@@ -171,14 +166,13 @@ def main() -> int:
         probe()
         return 0
 
-    def on_signal(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
+    sys.path.insert(0, str(BENCH_DIR))
+    import run  # the benchmark's environment, gunicorn handling and /proc readers
 
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, on_signal)
+    run.interrupt_on_signals()
     tmp = Path(tempfile.mkdtemp(prefix="thesaban-memory-"))
     try:
-        print(measure(args, tmp))
+        print(measure(run, args, tmp))
         return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -187,10 +181,7 @@ def main() -> int:
         traceback.print_exc()
         return 1
     finally:
-        with contextlib.suppress(NameError, ImportError):
-            import run
-
-            run.stop_all_servers()
+        run.stop_all_servers()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -60,26 +60,20 @@ def words_only(query: str | SearchQuery) -> str | SearchQuery | None:
         return plain_words(query) or None
     if hasattr(query, "query_string"):  # PlainText, Phrase, Fuzzy
         words = plain_words(query.query_string)
-        if not words:
-            return None
-        query = copy.copy(query)
-        query.query_string = words
-        return query
+        return _with(query, query_string=words) if words else None
     if hasattr(query, "subqueries"):  # And, Or
-        subqueries = [part for part in map(words_only, query.subqueries) if part is not None]
-        if not subqueries:
-            return None
-        query = copy.copy(query)
-        query.subqueries = subqueries
-        return query
+        parts = [part for part in map(words_only, query.subqueries) if part is not None]
+        return _with(query, subqueries=parts) if parts else None
     if hasattr(query, "subquery"):  # Not, Boost
-        subquery = words_only(query.subquery)
-        if subquery is None:
-            return None
-        query = copy.copy(query)
-        query.subquery = subquery
-        return query
+        part = words_only(query.subquery)
+        return _with(query, subquery=part) if part is not None else None
     return query  # MatchAll
+
+
+def _with(query: SearchQuery, **attributes) -> SearchQuery:
+    changed = copy.copy(query)
+    vars(changed).update(attributes)
+    return changed
 
 
 class WordsOnlyMixin:
