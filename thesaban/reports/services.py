@@ -55,7 +55,6 @@ from wagtail.models import Page, Site
 from thesaban.accounts import access as staff_access
 from thesaban.accounts.models import Division
 from thesaban.core.models import MunicipalitySettings, SiteDocument, SiteImage
-from thesaban.core.pdf import DATA_URI_MAX_BYTES
 from thesaban.core.thai_dates import (
     BANGKOK,
     current_fiscal_year,
@@ -96,6 +95,8 @@ def emblem_data_uri(image: SiteImage) -> str | None:
     `EMBLEM_MAX_PIXELS` (PNG if it has transparency, else JPEG), an SVG as it is; None if the
     file is missing, unreadable or too large."""
     from PIL import Image, ImageOps
+
+    from thesaban.core.pdf import DATA_URI_MAX_BYTES
 
     try:
         with image.open_file() as file:

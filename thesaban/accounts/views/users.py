@@ -124,9 +124,15 @@ class EditView(wagtail_users.EditView):
 
     def save_instance(self):
         requested = _requested_roles(self.form)
+        # The form has already put the new address on the instance; the owner is told at both.
+        previous_email = (
+            get_user_model().objects.filter(pk=self.object.pk).values_list("email", flat=True).get()
+        )
         user = super().save_instance()
         if "password1" in self.form.changed_data and not self.editing_self:
-            services.require_password_change(user=user, set_by=self.request.user)
+            services.record_password_reset(
+                user=user, reset_by=self.request.user, previous_email=previous_email
+            )
         if requested is not None:
             held = set(user.groups.all())
             waiting = {
