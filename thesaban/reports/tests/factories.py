@@ -72,10 +72,16 @@ def resubmit(page: NewsPage, workflow_state: WorkflowState, preparer, *, at: dat
 
 # --- The year ----------------------------------------------------------------------------------
 def seed_year(cls) -> None:
-    """Publications, workflows, a takedown, check runs, findings and register entries."""
+    """The town, then its year."""
     with time_machine.travel(bangkok(2025, 6, 1, 9), tick=False):
         set_up_town(cls)
-        cls.plans = Page.objects.get(url_path=f"{cls.home.url_path}plans/operating/")
+    seed_events(cls)
+
+
+def seed_events(cls) -> None:
+    """Publications, workflows, a takedown, check runs, findings and register entries."""
+    cls.site = cls.home.get_site()
+    cls.plans = Page.objects.get(url_path=f"{cls.home.url_path}plans/operating/")
     finance = {"preparer": cls.preparer, "supervisor": cls.supervisor}
     office = {"preparer": cls.office_preparer, "supervisor": cls.office_supervisor}
 
@@ -151,10 +157,11 @@ def seed_site_checks(cls) -> None:
         (bangkok(2026, 9, 30, 6), CheckRun.Status.FINISHED),
         (bangkok(2026, 10, 1, 6), CheckRun.Status.FINISHED),
     ):
-        CheckRun.objects.create(started_at=started, status=status)
+        CheckRun.objects.create(site=cls.site, started_at=started, status=status)
 
     def finding(name, kind, division, first_seen, resolved=None, status=None, accepted=None):
         return Finding.objects.create(
+            site=cls.site,
             fingerprint=Finding.fingerprint_of(kind=kind, page_id=None, target_url=name),
             kind=kind,
             severity=Finding.Severity.MEDIUM,
@@ -210,7 +217,12 @@ def seed_register(cls) -> None:
         (cls.office, bangkok(2026, 10, 1), kind.OBSTACLE, "อุปสรรคของปีถัดไป"),
     ):
         ProblemReport.objects.create(
-            division=division, date=day.date(), kind=entry_kind, text=text, recorded_by=cls.preparer
+            site=division.site,
+            division=division,
+            date=day.date(),
+            kind=entry_kind,
+            text=text,
+            recorded_by=cls.preparer,
         )
 
 

@@ -89,7 +89,8 @@ class AnnualReportAdminTests(AdminTestCase):
 
     def test_the_supervisor_words_approves_and_then_the_operator_sends_it(self):
         self.as_user(self.office_supervisor)
-        detail_url = reverse("reports_annual:detail", args=[FISCAL_YEAR])
+        # The screens name the municipality in their links.
+        detail_url = f"{reverse('reports_annual:detail', args=[FISCAL_YEAR])}?site={self.site.pk}"
         response = self.client.post(
             detail_url,
             {
