@@ -14,15 +14,19 @@ from datetime import datetime
 import time_machine
 from django.test import TestCase
 from wagtail.log_actions import log
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page, Site, WorkflowState
 
+from thesaban.accounts.models import Division
+from thesaban.accounts.services import ensure_role_groups, role_group
+from thesaban.core.models import MunicipalitySettings
 from thesaban.monitoring.models import CheckRun, Finding
-from thesaban.pages.models import DocumentPage, NewsPage
+from thesaban.pages.models import DocumentPage, NewsPage, Person, PersonGroup
 from thesaban.publishing.services import take_down
 from thesaban.publishing.tests.test_records import (
     STATEMENT,
     draft,
     forget_cached_sites,
+    make_user,
     publish_directly,
     set_up_town,
 )
@@ -234,3 +238,130 @@ class SeededYearTestCase(TestCase):
 
     def setUp(self):
         self.addCleanup(forget_cached_sites)
+
+
+# --- A second municipality on the same install -------------------------------------------------
+# Everything of B's that a person can read carries this marker; B's titles, slugs, division
+# names and codes are otherwise A's own.
+MARKER = "เทศบาลบี"
+MUNICIPALITY_B = f"{MARKER}ทดสอบ"
+
+
+def set_up_second_town(cls) -> None:
+    """Municipality B beside A's town: A's site tree copied (the same titles and slugs under
+    its own home page), its own role groups, the same two divisions and people in each role."""
+    root = Page.get_first_root_node()
+    cls.home_b = cls.home.copy(
+        recursive=True,
+        to=root,
+        update_attrs={"slug": "home-b"},
+        copy_revisions=False,
+        log_action=None,
+    )
+    cls.site_b = Site.objects.create(hostname="b.example.go.th", port=80, root_page=cls.home_b)
+    ensure_role_groups(site=cls.site_b)
+    municipality = MunicipalitySettings.for_site(cls.site_b)
+    municipality.name = MUNICIPALITY_B
+    municipality.save()
+    cls.procurement_b = Page.objects.get(url_path=f"{cls.home_b.url_path}news/procurement/")
+    cls.activities_b = Page.objects.get(url_path=f"{cls.home_b.url_path}news/activities/")
+    cls.finance_b = Division.objects.create(site=cls.site_b, name="กองคลัง", code="finance")
+    cls.finance_b.sections.add(cls.procurement_b)
+    cls.office_b = Division.objects.create(site=cls.site_b, name="สำนักปลัดเทศบาล", code="office")
+    cls.office_b.sections.add(cls.home_b)
+    cls.finance_b.refresh_from_db()
+    cls.office_b.refresh_from_db()
+    cls.preparer_b = make_user("b-preparer", cls.finance_b.preparers)
+    cls.supervisor_b = make_user("b-supervisor", cls.finance_b.supervisors)
+    cls.office_preparer_b = make_user("b-office-preparer", cls.office_b.preparers)
+    cls.office_supervisor_b = make_user("b-office-supervisor", cls.office_b.supervisors)
+    cls.operator_b = make_user("b-operator", role_group(cls.site_b, "web_operator"))
+
+
+def seed_second_year(cls) -> None:
+    """B's fiscal year 2569 (figures worked out in `test_municipalities`)."""
+    # B1: the same title as A's first notice; through the three steps in January (supervisor
+    # after 2 hours, published after 6), taken down in an emergency in March.
+    cls.page_b1 = draft(cls.procurement_b, cls.preparer_b, "ประกาศ ก")
+    state = submit(cls.page_b1, cls.preparer_b, at=bangkok(2026, 1, 10, 9))
+    act(state, cls.supervisor_b, "approve", at=bangkok(2026, 1, 10, 11))
+    act(state, cls.operator_b, "approve", at=bangkok(2026, 1, 10, 15))
+    with time_machine.travel(bangkok(2026, 3, 1, 10), tick=False):
+        take_down(cls.page_b1, cls.operator_b, f"เหตุผลถอดของ{MARKER}")
+    # B2: sent back by the supervisor.
+    cls.page_b2 = draft(cls.activities_b, cls.office_preparer_b, f"ข่าวของ{MARKER}")
+    state = submit(cls.page_b2, cls.office_preparer_b, at=bangkok(2026, 2, 2, 9))
+    act(
+        state,
+        cls.office_supervisor_b,
+        "reject",
+        at=bangkok(2026, 2, 2, 10),
+        comment=f"เหตุผลขอแก้ของ{MARKER}",
+    )
+    # B3 and a person's details: waiting for their supervisors at year end.
+    cls.page_b3 = draft(cls.procurement_b, cls.preparer_b, f"ประกาศรอของ{MARKER}")
+    submit(cls.page_b3, cls.preparer_b, at=bangkok(2026, 9, 25, 9))
+    cls.person_b = Person(
+        site=cls.site_b,
+        name=f"บุคคลของ{MARKER}",
+        position="นักวิชาการ",
+        group=PersonGroup.STAFF,
+        division=cls.office_b,
+        live=False,
+    )
+    with time_machine.travel(bangkok(2026, 9, 28, 8), tick=False):
+        cls.person_b.save()
+    submit(cls.person_b, cls.office_preparer_b, at=bangkok(2026, 9, 28, 9))
+    # B4: published directly (by the host's superuser) in February.
+    publish_directly(
+        draft(cls.activities_b, cls.office_preparer_b, f"ข่าวตรงของ{MARKER}"),
+        cls.superuser,
+        at=bangkok(2026, 2, 15, 10),
+    )
+
+    # Four check runs, all finished; one finding fixed after a day, one still open.
+    for month in (11, 12, 1, 2):
+        year = 2025 if month > 9 else 2026
+        CheckRun.objects.create(
+            site=cls.site_b, started_at=bangkok(year, month, 1, 6), status=CheckRun.Status.FINISHED
+        )
+    for name, kind, division, first_seen, resolved in (
+        (
+            "b1",
+            Finding.Kind.BROKEN_LINK,
+            cls.finance_b,
+            bangkok(2026, 1, 5, 6),
+            bangkok(2026, 1, 6, 6),
+        ),
+        ("b2", Finding.Kind.PAGE_ERROR, None, bangkok(2026, 4, 1, 6), None),
+    ):
+        Finding.objects.create(
+            site=cls.site_b,
+            fingerprint=Finding.fingerprint_of(kind=kind, page_id=None, target_url=name),
+            kind=kind,
+            severity=Finding.Severity.MEDIUM,
+            division=division,
+            target_url=name,
+            first_seen_at=first_seen,
+            last_seen_at=resolved or first_seen,
+            resolved_at=resolved,
+            status=Finding.Status.RESOLVED if resolved else Finding.Status.OPEN,
+        )
+
+    kind = ProblemReport.Kind
+    cls.entry_b = ProblemReport.objects.create(
+        site=cls.site_b,
+        division=cls.finance_b,
+        date=bangkok(2026, 3, 1).date(),
+        kind=kind.PROBLEM,
+        text=f"ปัญหาของ{MARKER}",
+        recorded_by=cls.preparer_b,
+    )
+    ProblemReport.objects.create(
+        site=cls.site_b,
+        division=cls.office_b,
+        date=bangkok(2026, 4, 1).date(),
+        kind=kind.OBSTACLE,
+        text=f"อุปสรรคของ{MARKER}",
+        recorded_by=cls.office_preparer_b,
+    )
