@@ -15,11 +15,12 @@ from thesaban.accounts.models import Division
 
 from .models import AnnualReport, ProblemReport
 from .permissions import problem_report_divisions
+from .services import municipality_label
 
 
 def _label_with_municipality(division: Division) -> str:
     # The host's superusers choose among every municipality's divisions, named alike.
-    return f"{division.name} · {division.site.site_name or division.site.hostname}"
+    return f"{division.name} · {municipality_label(division.site)}"
 
 
 class ProblemReportForm(WagtailAdminModelForm):

@@ -161,6 +161,11 @@ def report_snapshot(report: AnnualReport) -> dict:
     return build_snapshot(site=report.site, fiscal_year=report.fiscal_year)
 
 
+def municipality_label(site: Site) -> str:
+    """How the admin names a municipality to the host, who sees them all."""
+    return site.site_name or site.hostname
+
+
 # --- Who may do what ---------------------------------------------------------------------------
 def annual_report_section(site: Site) -> DocumentIndexPage | None:
     """The municipality's "รายงานผลการปฏิบัติงานประจำปี" page, where the report is sent."""

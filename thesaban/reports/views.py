@@ -62,7 +62,9 @@ def _site(request: HttpRequest) -> Site:
     if asked is None:
         site = _own_or_first_site(request.user)
     else:
-        site = Site.objects.filter(pk=int(asked) if asked.isdigit() else None).first()
+        # Not a number, or too large for the database's integer: no such municipality.
+        pk = int(asked) if asked.isdigit() and len(asked) <= 9 else None
+        site = Site.objects.filter(pk=pk).first() if pk is not None else None
         if site is None or not access.may_see_site(request.user, site):
             raise Http404(_("ไม่พบเทศบาลนี้"))
     if site is None or not services.can_view_annual_reports(request.user, site):
@@ -88,10 +90,6 @@ def _report(site: Site, fiscal_year: int) -> AnnualReport:
     ).first() or AnnualReport(site=site, fiscal_year=fiscal_year)
 
 
-def _site_label(site: Site) -> str:
-    return site.site_name or site.hostname
-
-
 class AnnualReportMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
         site = _own_or_first_site(request.user)
@@ -112,6 +110,11 @@ class _SiteMixin:
         """The host sees which municipality this is, and may change it."""
         return access.is_host_administrator(self.request.user)
 
+    @cached_property
+    def site_label(self) -> str:
+        """The municipality's name in the header, for the host only (staff know their own)."""
+        return services.municipality_label(self.site) if self.choosing_site else ""
+
 
 class AnnualReportIndexView(_SiteMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "reports/admin/index.html"
@@ -119,10 +122,11 @@ class AnnualReportIndexView(_SiteMixin, WagtailAdminTemplateMixin, TemplateView)
     header_icon = "doc-full-inverse"
 
     def get_page_subtitle(self):
-        return _site_label(self.site) if self.choosing_site else ""
+        return self.site_label
 
     def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+        label = f"{self.page_title} · {self.site_label}" if self.site_label else self.page_title
+        return [*self.breadcrumbs_items, {"url": "", "label": label}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -155,7 +159,7 @@ class AnnualReportIndexView(_SiteMixin, WagtailAdminTemplateMixin, TemplateView)
         context["rows"] = rows
         if self.choosing_site:
             context["site_choices"] = [
-                (choice.pk, _site_label(choice), choice.pk == site.pk)
+                (choice.pk, services.municipality_label(choice), choice.pk == site.pk)
                 for choice in access.sites_for(self.request.user).order_by("pk")
             ]
         return context
@@ -177,13 +181,13 @@ class AnnualReportDetailView(_SiteMixin, WagtailAdminTemplateMixin, TemplateView
 
     def get_page_subtitle(self):
         label = fiscal_year_label(self.fiscal_year)
-        return f"{label} · {_site_label(self.site)}" if self.choosing_site else label
+        return f"{label} · {self.site_label}" if self.site_label else label
 
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
             {"url": _url("index", self.site), "label": _("รายงานผลการดำเนินงานประจำปี")},
-            {"url": "", "label": fiscal_year_label(self.fiscal_year)},
+            {"url": "", "label": self.get_page_subtitle()},
         ]
 
     def _wording_form(self, data=None) -> FinalWordingForm | None:

@@ -410,10 +410,16 @@ class AdminPerMunicipalityTests(AdminTestCase):
         self.assertContains(index_b, f'<option value="{self.site_b.pk}" selected>')
         self.assertContains(index_b, f"ปีงบประมาณ พ.ศ. {B_ONLY_YEAR}")
         self.assertContains(index_b, self.annual("detail", FISCAL_YEAR, site=self.site_b))
+        detail_b = self.client.get(self.annual("detail", FISCAL_YEAR, site=self.site_b))
+        self.assertContains(detail_b, f"ปีงบประมาณ พ.ศ. 2569 · {self.site_b.hostname}")
+        self.assertContains(detail_b, self.annual("preview", FISCAL_YEAR, site=self.site_b))
         preview = self.client.get(self.annual("preview", FISCAL_YEAR, site=self.site_b))
         self.assertContains(preview, MUNICIPALITY_B)
         self.assertNotContains(preview, MUNICIPALITY)
-        self.assertEqual(self.client.get(f"{self.annual('index')}?site=999999").status_code, 404)
+        for unknown in ("999999", "99999999999999999999", "-1", ""):
+            with self.subTest(site=unknown):
+                response = self.client.get(f"{self.annual('index')}?site={unknown}")
+                self.assertEqual(response.status_code, 404)
 
 
 class RegisterPerMunicipalityTests(AdminTestCase):
