@@ -18,6 +18,7 @@ from wagtail.models import Page, Site, WorkflowState
 
 from thesaban.accounts.models import Division
 from thesaban.accounts.services import ensure_role_groups, role_group
+from thesaban.accounts.testing import log_in
 from thesaban.core.models import MunicipalitySettings
 from thesaban.monitoring.models import CheckRun, Finding
 from thesaban.pages.models import DocumentPage, NewsPage, Person, PersonGroup
@@ -153,6 +154,25 @@ def seed_events(cls) -> None:
     seed_register(cls)
 
 
+def make_finding(
+    site, name, kind, division, first_seen, resolved=None, *, status=None, accepted=None
+) -> Finding:
+    """A finding of `site` at `name`, first seen and (if given) resolved at those moments."""
+    return Finding.objects.create(
+        site=site,
+        fingerprint=Finding.fingerprint_of(kind=kind, page_id=None, target_url=name),
+        kind=kind,
+        severity=Finding.Severity.MEDIUM,
+        division=division,
+        target_url=name,
+        first_seen_at=first_seen,
+        last_seen_at=resolved or first_seen,
+        resolved_at=resolved,
+        accepted_at=accepted,
+        status=status or (Finding.Status.RESOLVED if resolved else Finding.Status.OPEN),
+    )
+
+
 def seed_site_checks(cls) -> None:
     for started, status in (
         (bangkok(2025, 9, 30, 6), CheckRun.Status.FINISHED),
@@ -164,18 +184,8 @@ def seed_site_checks(cls) -> None:
         CheckRun.objects.create(site=cls.site, started_at=started, status=status)
 
     def finding(name, kind, division, first_seen, resolved=None, status=None, accepted=None):
-        return Finding.objects.create(
-            site=cls.site,
-            fingerprint=Finding.fingerprint_of(kind=kind, page_id=None, target_url=name),
-            kind=kind,
-            severity=Finding.Severity.MEDIUM,
-            division=division,
-            target_url=name,
-            first_seen_at=first_seen,
-            last_seen_at=resolved or first_seen,
-            resolved_at=resolved,
-            accepted_at=accepted,
-            status=status or (Finding.Status.RESOLVED if resolved else Finding.Status.OPEN),
+        return make_finding(
+            cls.site, name, kind, division, first_seen, resolved, status=status, accepted=accepted
         )
 
     kind = Finding.Kind
@@ -228,6 +238,24 @@ def seed_register(cls) -> None:
             text=text,
             recorded_by=cls.preparer,
         )
+
+
+# When the admin tests run: FY 2569 has ended, its report may be approved.
+ADMIN_NOW = bangkok(2026, 10, 20, 14)
+
+
+class AdminClientMixin:
+    """Admin tests at `ADMIN_NOW`, signed in as one person after another."""
+
+    def setUp(self):
+        super().setUp()
+        traveller = time_machine.travel(ADMIN_NOW, tick=False)
+        traveller.start()
+        self.addCleanup(traveller.stop)
+
+    def as_user(self, user):
+        self.client.logout()
+        log_in(self.client, user)
 
 
 class SeededYearTestCase(TestCase):
@@ -325,28 +353,15 @@ def seed_second_year(cls) -> None:
         CheckRun.objects.create(
             site=cls.site_b, started_at=bangkok(year, month, 1, 6), status=CheckRun.Status.FINISHED
         )
-    for name, kind, division, first_seen, resolved in (
-        (
-            "b1",
-            Finding.Kind.BROKEN_LINK,
-            cls.finance_b,
-            bangkok(2026, 1, 5, 6),
-            bangkok(2026, 1, 6, 6),
-        ),
-        ("b2", Finding.Kind.PAGE_ERROR, None, bangkok(2026, 4, 1, 6), None),
-    ):
-        Finding.objects.create(
-            site=cls.site_b,
-            fingerprint=Finding.fingerprint_of(kind=kind, page_id=None, target_url=name),
-            kind=kind,
-            severity=Finding.Severity.MEDIUM,
-            division=division,
-            target_url=name,
-            first_seen_at=first_seen,
-            last_seen_at=resolved or first_seen,
-            resolved_at=resolved,
-            status=Finding.Status.RESOLVED if resolved else Finding.Status.OPEN,
-        )
+    make_finding(
+        cls.site_b,
+        "b1",
+        Finding.Kind.BROKEN_LINK,
+        cls.finance_b,
+        bangkok(2026, 1, 5, 6),
+        bangkok(2026, 1, 6, 6),
+    )
+    make_finding(cls.site_b, "b2", Finding.Kind.PAGE_ERROR, None, bangkok(2026, 4, 1, 6))
 
     kind = ProblemReport.Kind
     cls.entry_b = ProblemReport.objects.create(

@@ -3,30 +3,19 @@ and records what."""
 
 from __future__ import annotations
 
-import time_machine
 from django.urls import reverse
 
-from thesaban.accounts.testing import log_in
 from thesaban.reports.models import AnnualReport, ProblemReport
 from thesaban.reports.views import XLSX_TYPE
 
-from .factories import FISCAL_YEAR, SeededYearTestCase, bangkok
+from .factories import FISCAL_YEAR, AdminClientMixin, SeededYearTestCase
 
-NOW = bangkok(2026, 10, 20, 14)
 # Wagtail's admin answers a refusal with a redirect to the dashboard and a message.
 REFUSED = (302, 403)
 
 
-class AdminTestCase(SeededYearTestCase):
-    def setUp(self):
-        super().setUp()
-        traveller = time_machine.travel(NOW, tick=False)
-        traveller.start()
-        self.addCleanup(traveller.stop)
-
-    def as_user(self, user):
-        self.client.logout()
-        log_in(self.client, user)
+class AdminTestCase(AdminClientMixin, SeededYearTestCase):
+    pass
 
 
 class AnnualReportAdminTests(AdminTestCase):

@@ -17,7 +17,6 @@ from openpyxl import load_workbook
 
 from thesaban.accounts.models import StaffMembership
 from thesaban.accounts.services import site_collection
-from thesaban.accounts.testing import log_in
 from thesaban.pages.models import DocumentPage
 from thesaban.publishing.tests.test_records import MUNICIPALITY, forget_cached_sites, set_up_town
 from thesaban.reports.models import AnnualReport, ProblemReport
@@ -34,9 +33,11 @@ from thesaban.reports.services import (
 )
 
 from .factories import (
+    ADMIN_NOW,
     FISCAL_YEAR,
     MARKER,
     MUNICIPALITY_B,
+    AdminClientMixin,
     bangkok,
     seed_events,
     seed_second_year,
@@ -45,7 +46,7 @@ from .factories import (
 from .test_rendering import pdf_pages, skeleton
 from .test_sections import blocks_of, figures, table
 
-NOW = bangkok(2026, 10, 20, 14)
+NOW = ADMIN_NOW
 LATER = bangkok(2026, 11, 20, 9)
 WORDING_B = f"ถ้อยคำปัญหาของ{MARKER}"
 # B alone has a report of 2567 (made before the system's first year, say imported).
@@ -296,17 +297,7 @@ class PermissionsPerMunicipalityTests(TwoMunicipalitiesTestCase):
         self.assertIsNone(self.approved_b.site_page_id)
 
 
-class AdminTestCase(TwoMunicipalitiesTestCase):
-    def setUp(self):
-        super().setUp()
-        traveller = time_machine.travel(NOW, tick=False)
-        traveller.start()
-        self.addCleanup(traveller.stop)
-
-    def as_user(self, user):
-        self.client.logout()
-        log_in(self.client, user)
-
+class AdminTestCase(AdminClientMixin, TwoMunicipalitiesTestCase):
     def annual(self, name: str, *args, site=None) -> str:
         url = reverse(f"reports_annual:{name}", args=args)
         return f"{url}?site={site.pk}" if site is not None else url
