@@ -324,11 +324,19 @@ class ContentPage(SitePage):
 
     summary = models.TextField(_("สรุปย่อ"), blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("เนื้อหา"), blank=True)
+    # The privacy policy names the municipality as the data controller with its contacts: shown
+    # from the municipality's settings, so the text stays right when they change.
+    show_contact_details = models.BooleanField(
+        _("แสดงชื่อ ที่อยู่ และช่องทางติดต่อของหน่วยงานท้ายหน้า"),
+        default=False,
+        help_text=_("นำมาจากข้อมูลหน่วยงาน (การตั้งค่า) โดยอัตโนมัติ"),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
+        FieldPanel("show_contact_details"),
         ATTACHMENTS_PANEL,
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
