@@ -16,6 +16,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -50,6 +51,23 @@ class SitePage(ThaiSlugMixin, Page):
 
     # Foreign keys the page's own template shows: fetched with the page when it is served.
     serve_select_related: tuple[str, ...] = ()
+    # What the page is about in a sentence or two (a field's name): the meta description and
+    # link preview when staff left the promote tab's search description empty.
+    summary_field = ""
+    # The picture that stands for the page in link previews (a foreign key's name), if any.
+    preview_image_field = ""
+    # A dated item (Open Graph's "article"), rather than a place on the site.
+    is_article = False
+
+    def meta_description(self) -> str:
+        text = self.search_description
+        if not text and self.summary_field:
+            text = getattr(self, self.summary_field)
+        return " ".join(strip_tags(text or "").split())
+
+    @property
+    def preview_image(self):
+        return getattr(self, self.preview_image_field) if self.preview_image_field else None
 
     def attachment_list(self):
         return self.attachments.select_related("document")
@@ -309,6 +327,7 @@ class SectionPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("หมวดหมู่")
@@ -340,6 +359,7 @@ class ContentPage(SitePage):
         ATTACHMENTS_PANEL,
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    summary_field = "summary"
 
     class Meta:
         verbose_name = _("หน้าเนื้อหา")
@@ -408,6 +428,7 @@ class NewsIndexPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("kind"), FieldPanel("introduction")]
     subpage_types = ["pages.NewsPage"]
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("รายการข่าว")
@@ -452,6 +473,10 @@ class NewsPage(SitePage):
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["pages.NewsIndexPage"]
     subpage_types: list[str] = []
+    serve_select_related = ("listing_image",)
+    summary_field = "summary"
+    preview_image_field = "listing_image"
+    is_article = True
 
     class Meta:
         verbose_name = _("ข่าว")
@@ -469,6 +494,7 @@ class DocumentIndexPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     subpage_types = ["pages.DocumentPage"]
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("รายการเอกสาร")
@@ -522,6 +548,8 @@ class DocumentPage(SitePage):
     ]
     parent_page_types = ["pages.DocumentIndexPage"]
     subpage_types: list[str] = []
+    summary_field = "summary"
+    is_article = True
 
     class Meta:
         verbose_name = _("เอกสาร")
@@ -540,6 +568,7 @@ class VideoIndexPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     subpage_types = ["pages.VideoPage"]
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("รายการวิดีทัศน์")
@@ -594,6 +623,8 @@ class VideoPage(SitePage):
     parent_page_types = ["pages.VideoIndexPage"]
     subpage_types: list[str] = []
     serve_select_related = ("poster", "video_file")
+    summary_field = "description"
+    preview_image_field = "poster"
 
     class Meta:
         verbose_name = _("วิดีทัศน์")
@@ -712,6 +743,7 @@ class PersonIndexPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("group"), FieldPanel("introduction")]
     subpage_types: list[str] = []
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("รายชื่อบุคลากร")
@@ -737,6 +769,7 @@ class OrgChartPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("duties")]
     subpage_types: list[str] = []
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("แผนผังโครงสร้างองค์กร")
@@ -770,6 +803,7 @@ class PlaceIndexPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("kind"), FieldPanel("introduction")]
     subpage_types = ["pages.PlacePage"]
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("รายการสถานที่/ผลิตภัณฑ์")
@@ -814,6 +848,8 @@ class PlacePage(SitePage):
     parent_page_types = ["pages.PlaceIndexPage"]
     subpage_types: list[str] = []
     serve_select_related = ("photo",)
+    summary_field = "description"
+    preview_image_field = "photo"
 
     class Meta:
         verbose_name = _("สถานที่/ผลิตภัณฑ์")
