@@ -126,6 +126,8 @@ def policy_links(site: Site | None):
     if site is None:
         return {"links": []}
     index = site_navigation_index(site)
-    by_url = {item.url: item for item in index.by_path.values() if item.depth == index.home.depth + 1}
+    by_url = {
+        item.url: item for item in index.by_path.values() if item.depth == index.home.depth + 1
+    }
     found = (by_url.get(f"/{item.slug}/") for item in ia.POLICY_ITEMS)
     return {"links": [item for item in found if item is not None]}
