@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -435,6 +436,10 @@ class NewsIndexPage(SitePage):
 
     def news_items(self):
         return NewsPage.objects.live().child_of(self).order_by("-date", "-pk")
+
+    @property
+    def feed_url(self) -> str:
+        return reverse("news_feed", args=[self.pk])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
