@@ -15,8 +15,10 @@ import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
+from wagtail.models import Page as WagtailPage
 
 from thesaban.browser_testing import DESKTOP, SCREENSHOT_DIR, csp_violations, new_page
+from thesaban.pages.demo import _sample_png
 from thesaban.pages.models import NewsPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +36,14 @@ def admin_facts(site_url, django_db_blocker) -> dict:
         )
         device = TOTPDevice.objects.create(user=user, name="โทรศัพท์", confirmed=True)
         news = NewsPage.objects.live().exclude(listing_image=None).order_by("path").first()
-        return {"key": device.bin_key, "news_id": news.pk, "news_url": news.url}
+        # The demo's population page holds a table block (Handsontable in the editor).
+        table = WagtailPage.objects.get(url_path__endswith="/general/population/")
+        return {
+            "key": device.bin_key,
+            "news_id": news.pk,
+            "news_url": news.url,
+            "table_page_id": table.pk,
+        }
 
 
 @pytest.fixture
@@ -95,8 +104,19 @@ def test_the_admin_screens_run_with_nothing_blocked(page, site_url, admin_facts)
         page.wait_for_timeout(2000)
         visit("preview")
 
+        visit("editor with a table", f"/admin/pages/{admin_facts['table_page_id']}/edit/")
+        expect(page.locator(".handsontable").first).to_be_visible()
         visit("page explorer", "/admin/pages/")
         visit("images", "/admin/images/")
+        # Uploading shows a preview of the file before it is saved.
+        page.goto(f"{site_url}/admin/images/multiple/add/")
+        page.set_input_files(
+            "#fileupload",
+            {"name": "ภาพ.png", "mimeType": "image/png", "buffer": _sample_png(7, (320, 200))},
+        )
+        expect(page.locator("#upload-list li").first).to_be_visible()
+        page.wait_for_timeout(1000)
+        visit("image upload")
         visit("image editor", "/admin/images/1/")
 
         # Signed-in staff on the public site: the user bar under the public policy.
@@ -110,4 +130,3 @@ def test_the_admin_screens_run_with_nothing_blocked(page, site_url, admin_facts)
         print("admin CSP test failed at", page.url)
         raise
     assert not blocked, "\n".join(f"{name}: {found}" for name, found in blocked.items())
-
