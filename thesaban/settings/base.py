@@ -262,15 +262,15 @@ _OWN_FILES_ONLY = {
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": _OWN_FILES_ONLY}
 # /admin/ and /django-admin/: Wagtail's admin writes inline scripts (inline panels, date
 # pickers, chooser modals) and inline styles; an upload's preview is a blob: URL; the
-# dashboard asks releases.wagtail.org whether an upgrade is out; previews are frames. The
-# least that works: pages/tests/test_admin_csp_browser.py fails without any one of these.
+# dashboard asks releases.wagtail.org whether an upgrade is out. Previews are frames of this
+# site, which default-src allows. The least that works: pages/tests/test_admin_csp_browser.py
+# fails without any one of these.
 THESABAN_STAFF_CSP = {
     **_OWN_FILES_ONLY,
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],
     "img-src": [SELF, "blob:"],
     "connect-src": [SELF, "https://releases.wagtail.org"],
-    "frame-src": [SELF],
 }
 # Staff avatars from gravatar.com would tell a third party who works in the admin, and need
 # the policy to allow it: Wagtail's own default avatar instead.
