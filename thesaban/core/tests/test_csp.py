@@ -35,6 +35,8 @@ class ContentSecurityPolicyTests(TestCase):
 
     def setUp(self):
         clear_page_cache()
+        # The remembered site and settings belong to this test's data: not the next test's.
+        self.addCleanup(clear_page_cache)
 
     def test_public_pages_allow_only_the_sites_own_files_and_nothing_inline(self):
         for url, status in (("/", 200), ("/news/press/", 200), ("/search/?q=x", 200)):

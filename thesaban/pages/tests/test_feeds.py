@@ -55,6 +55,8 @@ class NewsFeedTests(TestCase):
 
     def setUp(self):
         clear_page_cache()
+        # The remembered site and settings belong to this test's data: not the next test's.
+        self.addCleanup(clear_page_cache)
 
     def test_the_listing_advertises_its_feed(self):
         response = self.client.get("/news/press/")

@@ -90,6 +90,8 @@ class MetadataTests(TestCase):
 
     def setUp(self):
         clear_page_cache()
+        # The remembered site and settings belong to this test's data: not the next test's.
+        self.addCleanup(clear_page_cache)
 
     def test_every_page_type_has_a_description_from_its_own_words_first(self):
         section_intro = Page.objects.get(url_path="/home/general/").specific.introduction

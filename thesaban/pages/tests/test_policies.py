@@ -71,6 +71,8 @@ class PolicyPagesTests(TestCase):
 
     def setUp(self):
         clear_page_cache()
+        # The remembered site and settings belong to this test's data: not the next test's.
+        self.addCleanup(clear_page_cache)
 
     # (what, address, expected status): one page of every type, and the pages that are not
     # pages of the tree (search, not found, expired).
@@ -156,6 +158,9 @@ class PolicyPagesTests(TestCase):
 
 
 class DemoPolicyPagesTests(TestCase):
+    def setUp(self):
+        self.addCleanup(clear_page_cache)
+
     def test_the_demo_has_them_with_the_demo_municipality_named(self):
         call_command("load_demo", stdout=StringIO())
         response = self.client.get("/privacy-policy/")
