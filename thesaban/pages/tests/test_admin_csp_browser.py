@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from wagtail.models import Page as WagtailPage
 
 from thesaban.browser_testing import DESKTOP, SCREENSHOT_DIR, csp_violations, new_page
-from thesaban.pages.demo import _sample_png
+from thesaban.pages.sample_files import sample_png
 from thesaban.pages.models import NewsPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -112,7 +112,7 @@ def test_the_admin_screens_run_with_nothing_blocked(page, site_url, admin_facts)
         page.goto(f"{site_url}/admin/images/multiple/add/")
         page.set_input_files(
             "#fileupload",
-            {"name": "ภาพ.png", "mimeType": "image/png", "buffer": _sample_png(7, (320, 200))},
+            {"name": "ภาพ.png", "mimeType": "image/png", "buffer": sample_png(7, (320, 200))},
         )
         expect(page.locator("#upload-list li").first).to_be_visible()
         page.wait_for_timeout(1000)
