@@ -18,8 +18,8 @@ from playwright.sync_api import Page, expect
 from wagtail.models import Page as WagtailPage
 
 from thesaban.browser_testing import DESKTOP, SCREENSHOT_DIR, csp_violations, new_page
-from thesaban.pages.sample_files import sample_png
 from thesaban.pages.models import NewsPage
+from thesaban.pages.sample_files import sample_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
