@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry, Page, Site
 
 from thesaban.accounts import services
-from thesaban.accounts.models import Division
+from thesaban.accounts.models import Division, StaffMembership
 from thesaban.accounts.testing import log_in
 
 from .factories import PASSWORD, TOTPDeviceFactory, UserFactory, role_groups
@@ -36,7 +36,9 @@ class ITAdministratorTests(TestCase):
         cls.finance.sections.add(cls.page)
         cls.finance.refresh_from_db()
         cls.itadmin = UserFactory(username="itadmin", groups=[cls.groups["it_administrator"]])
+        # A superuser of this municipality (the host's superusers are not shown to it at all).
         cls.superuser = UserFactory(username="root", is_superuser=True)
+        StaffMembership.objects.create(user=cls.superuser, site=cls.finance.site)
         cls.operator = UserFactory(username="operator", groups=[cls.groups["web_operator"]])
 
     def setUp(self):
@@ -195,7 +197,8 @@ class ITAdministratorTests(TestCase):
             sorted([self.groups["web_operator"].name, self.finance.preparers.name]),
         )
         self.assertIn("เพิ่ม: " + self.finance.preparers.name, entry.message)
-        told = {address for message in mail.outbox for address in message.to}
+        role_notices = [m for m in mail.outbox if "แจ้งการกำหนดบทบาท" in m.subject]
+        told = {address for message in role_notices for address in message.to}
         self.assertEqual(told, {self.operator.email, supervisor.email})
         message = next(m for m in mail.outbox if m.to == [self.operator.email])
         self.assertIn("somying", message.body)
