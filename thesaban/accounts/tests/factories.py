@@ -9,6 +9,16 @@ from thesaban.accounts.services import ensure_role_groups
 
 PASSWORD = "รหัสผ่าน-ทดสอบ-2569"
 
+# What the IT administrator types into the "add user" form.
+NEW_USER = {
+    "username": "somying",
+    "email": "somying@example.go.th",
+    "first_name": "สมหญิง",
+    "last_name": "ใจงาม",
+    "password1": "รหัสชั่วคราว-2569",
+    "password2": "รหัสชั่วคราว-2569",
+}
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -12,16 +12,7 @@ from thesaban.accounts import services
 from thesaban.accounts.models import Division, StaffMembership
 from thesaban.accounts.testing import log_in
 
-from .factories import PASSWORD, TOTPDeviceFactory, UserFactory, role_groups
-
-NEW_USER = {
-    "username": "somying",
-    "email": "somying@example.go.th",
-    "first_name": "สมหญิง",
-    "last_name": "ใจงาม",
-    "password1": "รหัสชั่วคราว-2569",
-    "password2": "รหัสชั่วคราว-2569",
-}
+from .factories import NEW_USER, PASSWORD, TOTPDeviceFactory, UserFactory, role_groups
 
 
 class ITAdministratorTests(TestCase):

@@ -59,6 +59,15 @@ def _managed(request):
     return access.divisions_managed_by(request.user).select_related("site")
 
 
+def _hand_over_button(division: Division) -> Button:
+    return Button(
+        _("โอนส่วนของเว็บไซต์"),
+        url=reverse(f"{VIEWSET_NAME}:hand_over", args=[quote(division.pk)]),
+        icon_name="resubmit",
+        priority=30,
+    )
+
+
 class DivisionIndexView(generic.IndexView):
     def get_base_queryset(self):
         return _managed(self.request).annotate(
@@ -84,14 +93,7 @@ class DivisionIndexView(generic.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if instance.section_count:
-            buttons.append(
-                Button(
-                    _("โอนส่วนของเว็บไซต์"),
-                    url=reverse(f"{VIEWSET_NAME}:hand_over", args=[quote(instance.pk)]),
-                    icon_name="resubmit",
-                    priority=30,
-                )
-            )
+            buttons.append(_hand_over_button(instance))
         return buttons
 
 
@@ -110,14 +112,7 @@ class DivisionEditView(generic.EditView):
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
         if self.object.sections.exists():
-            buttons.append(
-                Button(
-                    _("โอนส่วนของเว็บไซต์"),
-                    url=reverse(f"{VIEWSET_NAME}:hand_over", args=[quote(self.object.pk)]),
-                    icon_name="resubmit",
-                    priority=30,
-                )
-            )
+            buttons.append(_hand_over_button(self.object))
         return buttons
 
 
