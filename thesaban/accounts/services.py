@@ -643,16 +643,16 @@ def enrol_in_municipality(
 
 
 def assign_roles(
-    *, account: AbstractUser, groups: Iterable[Group], actor: AbstractUser | None
+    *, account: AbstractUser, add: Iterable[Group], actor: AbstractUser
 ) -> list[Group]:
-    """Give `account` the role `groups` it does not hold yet, recorded and told as the user
+    """Give `account` the roles `add` it does not hold yet, recorded and told as the user
     screens do (`record_role_changes`); returns the groups it gained.
 
     The staff import assigns every role through here, so a rule on role grants (such as a
     second person confirming approval or publication rights) has one place to hold.
     """
     held = set(account.groups.values_list("pk", flat=True))
-    gained = [group for group in groups if group.pk not in held]
+    gained = [group for group in add if group.pk not in held]
     if gained:
         account.groups.add(*gained)
         record_role_changes(account=account, actor=actor, added=gained)
@@ -720,7 +720,7 @@ def import_staff_accounts(*, rows, site: Site, actor: AbstractUser) -> list[Abst
                 user.set_unusable_password()
                 user.save()
                 enrol_in_municipality(user=user, site=site, created_by=actor)
-                assign_roles(account=user, groups=[row.group], actor=actor)
+                assign_roles(account=user, add=[row.group], actor=actor)
                 created.append(user)
     except IntegrityError as error:
         # Another import or screen took one of the usernames after the preview was checked.
