@@ -28,7 +28,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from . import roles
+from . import roles, services
 from .models import Division, SiteRole
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -92,6 +92,8 @@ class CheckedRow:
     role: str | None = None
     group: Group | None = None
     errors: list[str] = field(default_factory=list)
+    # The role carries approval or publication rights: it waits for a second person.
+    waits: bool = False
 
     @property
     def role_label(self) -> str:
@@ -440,6 +442,7 @@ def check_rows(rows: list[SheetRow], site: Site) -> list[CheckedRow]:
             result.group = site_groups.get(result.role)
             if result.group is None:
                 errors.append(_("เทศบาลนี้ยังไม่มีกลุ่มของบทบาท%(role)s") % {"role": result.role_label})
+        result.waits = result.group is not None and services.needs_confirmation(result.group)
         checked.append(result)
     return checked
 

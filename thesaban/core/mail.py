@@ -10,6 +10,7 @@ approval down; the worker's own jobs send at once (`send_mail`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -17,15 +18,36 @@ from django.template.loader import render_to_string
 from django_tasks import task
 
 
-def personal_messages(template: str, context: dict, addresses: Iterable[str]) -> list[list]:
-    """Messages from `<template>_subject.txt` and `<template>.txt`, one per distinct address."""
+def site_link(site, path: str = "") -> str:
+    """An absolute address on `site` (a municipality's own domain), for a link in a mail; the
+    install's `WAGTAILADMIN_BASE_URL` when there is no site."""
+    root = site.root_url if site is not None else settings.WAGTAILADMIN_BASE_URL
+    return root.rstrip("/") + path
+
+
+def personal_messages(
+    template: str, context: dict, addresses: Iterable[str], *, site=None
+) -> list[list]:
+    """Messages from `<template>_subject.txt` and `<template>.txt`, one per distinct address.
+
+    With `site`, the mail is the municipality's: its name in the sender and the subject, and
+    `municipality` (its `MunicipalitySettings`) and `site_url` in the templates' context, for
+    the shared footer (`core/email/footer.txt`).
+    """
     addresses = sorted({address for address in addresses if address})
     if not addresses:
         return []
+    prefix, sender = settings.EMAIL_SUBJECT_PREFIX, settings.DEFAULT_FROM_EMAIL
+    if site is not None:
+        from .models import MunicipalitySettings
+
+        municipality = MunicipalitySettings.for_site(site)
+        context = {**context, "municipality": municipality, "site_url": site_link(site, "/")}
+        prefix = f"[{municipality.name}] "
+        sender = formataddr((municipality.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     body = render_to_string(f"{template}.txt", context)
-    subject = settings.EMAIL_SUBJECT_PREFIX + subject
-    return [[subject, body, settings.DEFAULT_FROM_EMAIL, [address]] for address in addresses]
+    return [[prefix + subject, body, sender, [address]] for address in addresses]
 
 
 def send_mail(messages: list[list]) -> int:

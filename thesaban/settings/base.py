@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Admin pages wait until the TOTP code and a first-login password change are done.
     "thesaban.accounts.middleware.SignInStepMiddleware",
+    # An admin address naming another municipality's record answers 404 (accounts.access).
+    "thesaban.accounts.middleware.MunicipalityGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # 410 with a Thai page for an item whose publication window has ended; before Wagtail's

@@ -4,7 +4,6 @@ while any row is wrong, then every account at once, each mailed its first-login 
 import io
 import re
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from wagtail.models import ModelLogEntry
 
 from thesaban.accounts import services, staff_import
-from thesaban.accounts.models import Division, StaffMembership
+from thesaban.accounts.models import Division, RoleGrant, StaffMembership
 from thesaban.accounts.testing import log_in
 
 from .factories import UserFactory, municipality, role_groups
@@ -78,10 +77,15 @@ class StaffImportTests(TestCase):
         self.assertContains(preview, "ตรวจแล้ว 3 แถว ไม่พบข้อผิดพลาด")
         self.assertContains(preview, 'somjai <span class="w-text-14">(จากอีเมล)</span>', html=True)
         self.assertContains(preview, "ยืนยันนำเข้า 3 บัญชี")
+        self.assertContains(
+            preview, 'ผู้บังคับบัญชา <span class="w-text-14">(มีผลเมื่อได้รับการยืนยัน)</span>', html=True
+        )
         self.assertNothingSaved()
 
         response = self.confirm(preview)
-        self.assertRedirects(response, reverse("wagtailusers_users:index"))
+        self.assertRedirects(
+            response, reverse("wagtailusers_users:index"), fetch_redirect_response=False
+        )
         users = (
             get_user_model()
             .objects.filter(username__in=["somjai", "mana.o", "piti"])
@@ -92,24 +96,31 @@ class StaffImportTests(TestCase):
         self.assertEqual((somjai.first_name, somjai.last_name), ("สมใจ", "ตั้งใจ"))
         self.assertFalse(somjai.has_usable_password())
         self.assertEqual(list(somjai.groups.all()), [self.finance.preparers])
-        self.assertEqual(
-            list(users.get(username="mana.o").groups.all()), [self.engineering.supervisors]
-        )
-        self.assertEqual(
-            list(users.get(username="piti").groups.all()), [self.groups["web_operator"]]
-        )
+        # Approval and publication rights wait for a second person, as on the user screens.
+        for username, group in (
+            ("mana.o", self.engineering.supervisors),
+            ("piti", self.groups["web_operator"]),
+        ):
+            user = users.get(username=username)
+            self.assertFalse(user.groups.exists())
+            [grant] = RoleGrant.objects.pending().filter(account=user)
+            self.assertEqual((grant.group, grant.requested_by), (group, self.itadmin))
+        self.assertContains(self.client.get(response.url), "2 บัญชีมีบทบาทที่รอการยืนยันจากบุคคลที่สอง")
         for user in users:
             membership = StaffMembership.objects.get(user=user)
             self.assertEqual((membership.site, membership.created_by), (self.site, self.itadmin))
             # Given through the same path as the user screens: recorded in the audit log.
             self.assertTrue(
                 ModelLogEntry.objects.filter(
-                    action=services.ROLES_CHANGED, object_id=str(user.pk), user=self.itadmin
+                    action__in=[services.ROLES_CHANGED, services.GRANT_REQUESTED],
+                    object_id=str(user.pk),
+                    user=self.itadmin,
                 ).exists()
             )
             [welcome] = [m for m in mail.outbox if m.to == [user.email]]
             self.assertIn(f"ชื่อผู้ใช้: {user.username}", welcome.body)
-            self.assertIn(settings.WAGTAILADMIN_BASE_URL + "/admin/login/welcome/", welcome.body)
+            # On the municipality's own domain.
+            self.assertIn(self.site.root_url + "/admin/login/welcome/", welcome.body)
 
     def test_each_wrong_row_says_what_is_wrong_and_nothing_is_saved(self):
         cases = {
@@ -248,7 +259,8 @@ class StaffImportTests(TestCase):
         self.assertContains(preview, "ตรวจแล้ว 1 แถว ไม่พบข้อผิดพลาด")
         self.confirm(preview)
         user = get_user_model().objects.get(username="somjai")
-        self.assertEqual(list(user.groups.all()), [self.groups["it_administrator"]])
+        [grant] = RoleGrant.objects.pending().filter(account=user)
+        self.assertEqual(grant.group, self.groups["it_administrator"])
 
     def test_reads_xlsx(self):
         preview = self.upload(xlsx_file([HEADING, *GOOD_ROWS]))

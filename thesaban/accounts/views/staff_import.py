@@ -23,6 +23,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from .. import access, services
 from .. import staff_import as sheets
 from ..forms import StaffImportForm
+from ..models import RoleGrant
 from .sites import chosen_site
 
 _SIGNING_SALT = "thesaban.accounts.staff_import"
@@ -132,6 +133,16 @@ class ImportView(WagtailAdminTemplateMixin, View):
             _("สร้างบัญชีผู้ใช้ %(count)d บัญชีแล้ว ระบบส่งอีเมลให้แต่ละคนตั้งรหัสผ่านของตนเอง")
             % {"count": len(created)},
         )
+        waiting = RoleGrant.objects.pending().filter(account__in=created)
+        if waiting.exists():
+            messages.warning(
+                request,
+                _(
+                    "%(count)d บัญชีมีบทบาทที่รอการยืนยันจากบุคคลที่สอง "
+                    "(ผู้ยืนยันการให้สิทธิ์หรือผู้ดูแลระบบสูงสุด) บทบาทนั้นยังไม่มีผลจนกว่าจะยืนยัน"
+                )
+                % {"count": waiting.values("account").distinct().count()},
+            )
         return redirect("wagtailusers_users:index")
 
 

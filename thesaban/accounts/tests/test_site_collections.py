@@ -1,0 +1,43 @@
+"""Each municipality's images and documents live in its own collection, where its staff have
+rights; files made before municipalities had collections move there."""
+
+from django.test import TestCase
+from django.urls import reverse
+from wagtail.models import Collection, Page, Site
+
+from thesaban.accounts.services import adopt_unplaced_files, ensure_role_groups, site_collection
+from thesaban.accounts.testing import log_in
+from thesaban.accounts.tests.factories import UserFactory
+from thesaban.pages.tests.factories import SiteDocumentFactory, SiteImageFactory
+
+
+class SiteCollectionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.site = Site.objects.get(is_default_site=True)
+        cls.groups = ensure_role_groups(site=cls.site)
+        cls.operator = UserFactory(username="operator", groups=[cls.groups["web_operator"]])
+
+    def test_files_in_the_shared_root_move_to_the_only_municipality(self):
+        root = Collection.get_first_root_node()
+        image = SiteImageFactory(title="ภาพเก่า", collection=root)
+        document = SiteDocumentFactory(title="เอกสารเก่า", collection=root)
+        log_in(self.client, self.operator)
+        self.assertNotContains(self.client.get(reverse("wagtailimages:index")), "ภาพเก่า")
+
+        self.assertEqual(adopt_unplaced_files(), 2)
+        image.refresh_from_db()
+        document.refresh_from_db()
+        self.assertEqual(image.collection, site_collection(self.site))
+        self.assertEqual(document.collection, site_collection(self.site))
+        self.assertContains(self.client.get(reverse("wagtailimages:index")), "ภาพเก่า")
+        self.assertContains(self.client.get(reverse("wagtaildocs:index")), "เอกสารเก่า")
+
+    def test_with_two_municipalities_nobody_guesses_whose_a_file_is(self):
+        home_b = Page.get_first_root_node().add_child(instance=Page(title="บี", slug="b"))
+        Site.objects.create(hostname="b.example.go.th", port=80, root_page=home_b)
+        root = Collection.get_first_root_node()
+        image = SiteImageFactory(title="ภาพของใคร", collection=root)
+        self.assertEqual(adopt_unplaced_files(), 0)
+        image.refresh_from_db()
+        self.assertEqual(image.collection, root)
