@@ -1,12 +1,16 @@
 """Thai e-mail about staff accounts and their roles, sent by the background worker."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Site
 
 from thesaban.core.mail import enqueue_mail, personal_messages, site_link
+from thesaban.core.thai_dates import format_thai_datetime
 
 from . import access
 from .models import Division, RoleGrant
@@ -80,4 +84,25 @@ def notify_grant_decided(*, grant: RoleGrant) -> None:
     context = {"grant": grant, "confirmed": grant.status == RoleGrant.Status.CONFIRMED}
     enqueue_mail(
         personal_messages("accounts/email/grant_decided", context, addresses, site=grant.site)
+    )
+
+
+def _tell_the_owner(template: str, *, account, actor, addresses: Iterable[str]) -> None:
+    # Sent to the person whose account it is: if they did not ask for it, someone else may be
+    # about to sign in as them, and they are the one who would know.
+    context = {"account": account, "actor": actor, "at": format_thai_datetime(timezone.now())}
+    enqueue_mail(personal_messages(template, context, addresses, site=access.site_of(account)))
+
+
+def notify_password_reset(*, account, actor, addresses: Iterable[str]) -> None:
+    """Tell `account`'s owner that `actor` set a new password for it (never the password)."""
+    _tell_the_owner(
+        "accounts/email/password_reset", account=account, actor=actor, addresses=addresses
+    )
+
+
+def notify_totp_removed(*, account, actor) -> None:
+    """Tell `account`'s owner that `actor` removed its two-step sign-in."""
+    _tell_the_owner(
+        "accounts/email/totp_removed", account=account, actor=actor, addresses=[account.email]
     )

@@ -1,6 +1,6 @@
 """Who may keep a municipality's divisions: Wagtail's admin asks this policy (registered in
 `wagtail_hooks`) rather than Django's model permissions, which cannot say "only in my own
-municipality". The answers come from `access`: the IT administrators and superusers of a
+municipality". The answers come from `access`: the IT administrators of a
 municipality keep its divisions, the host's superusers every municipality's. Nobody deletes a
 division: its records (people, findings, problems) keep pointing at it; it is deactivated.
 """

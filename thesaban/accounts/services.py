@@ -25,7 +25,6 @@ from base64 import b32encode
 from collections.abc import Iterable
 from datetime import datetime
 
-import qrcode
 from axes import helpers as axes_helpers
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -42,7 +41,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from qrcode.image.svg import SvgPathImage
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 from thesaban.core.mail import enqueue_mail, personal_messages, site_link
@@ -479,6 +477,20 @@ def require_password_change(*, user: AbstractUser, set_by: AbstractUser) -> None
     )
 
 
+def record_password_reset(
+    *, user: AbstractUser, reset_by: AbstractUser, previous_email: str = ""
+) -> None:
+    """`reset_by` set a new password for `user`: `user` chooses their own at their next sign-in
+    and is told by e-mail, also at `previous_email` if the address changed with the password
+    (whoever took over an account would change both)."""
+    from . import notifications
+
+    require_password_change(user=user, set_by=reset_by)
+    notifications.notify_password_reset(
+        account=user, actor=reset_by, addresses=[previous_email, user.email]
+    )
+
+
 def set_own_password(*, user: AbstractUser, password: str) -> None:
     """Store the password `user` chose; they owe no password change any more."""
     user.set_password(password)
@@ -523,6 +535,10 @@ def verify_totp(*, user: AbstractUser, token: str) -> TOTPDevice | None:
 
 def totp_qr_code_svg(device: TOTPDevice) -> str:
     """The device's otpauth:// address as an inline SVG QR code for an authenticator app."""
+    # Imported here: qrcode loads Pillow's drawing modules, wanted only while enrolling.
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
     image = qrcode.make(device.config_url, image_factory=SvgPathImage, box_size=10)
     return image.to_string(encoding="unicode")
 
@@ -755,7 +771,7 @@ def assign_roles(
         raise PermissionDenied
     remove = set(remove)
     add = set(add) - remove
-    if add and account.is_superuser:
+    if account.is_superuser and site_of_groups(add):
         # The host's superusers see every municipality; a municipality's role is not theirs.
         raise ValidationError(_("ผู้ดูแลระบบสูงสุดของผู้ให้บริการไม่สังกัดเทศบาลใด จึงรับบทบาทในเทศบาลไม่ได้"))
     held = set(account.groups.all())
@@ -901,6 +917,8 @@ def remove_totp_devices(*, user: AbstractUser, removed_by: AbstractUser) -> int:
     """Remove `user`'s TOTP devices (a lost phone) so they enrol again at their next sign-in."""
     if not can_manage_account(actor=removed_by, account=user):
         raise PermissionDenied
+    from . import notifications
+
     count, _deleted = TOTPDevice.objects.filter(user=user).delete()
     logger.warning(
         "TOTP devices removed: username=%s removed_by=%s count=%d",
@@ -908,6 +926,8 @@ def remove_totp_devices(*, user: AbstractUser, removed_by: AbstractUser) -> int:
         removed_by.get_username(),
         count,
     )
+    if count:
+        notifications.notify_totp_removed(account=user, actor=removed_by)
     return count
 
 

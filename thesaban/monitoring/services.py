@@ -29,6 +29,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
@@ -36,7 +37,6 @@ from django.core.files.storage import default_storage
 from django.core.signals import request_finished
 from django.db import close_old_connections, transaction
 from django.db.models import F, Q
-from django.test import Client
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, Site
@@ -50,6 +50,9 @@ from thesaban.publishing.windows import scheduler_lock
 from . import content_checks, history, link_checker, site_files
 from .models import CheckRun, ExternalLinkResult, Finding
 from .problems import PageResult, Problem
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 logger = logging.getLogger(__name__)
 
@@ -525,6 +528,9 @@ class _SiteChecker:
         parts = urlsplit(url)
         client = self._clients.get(parts.netloc)
         if client is None:
+            # Imported here: the test client is a check's tool, not every web worker's.
+            from django.test import Client
+
             client = Client(raise_request_exception=False, HTTP_HOST=parts.netloc)
             self._clients[parts.netloc] = client
         # Any session cookie makes the page cache step aside (core.page_cache): the check

@@ -1,14 +1,36 @@
 """Each municipality's images and documents live in its own collection, where its staff have
 rights; files made before municipalities had collections move there."""
 
+import io
+
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.test import TestCase
 from django.urls import reverse
+from PIL import Image as PillowImage
 from wagtail.models import Collection, Page, Site
 
 from thesaban.accounts.services import adopt_unplaced_files, ensure_role_groups, site_collection
 from thesaban.accounts.testing import log_in
 from thesaban.accounts.tests.factories import UserFactory
-from thesaban.pages.tests.factories import SiteDocumentFactory, SiteImageFactory
+from thesaban.core.models import SiteDocument, SiteImage
+
+
+def _image(title: str, collection) -> SiteImage:
+    png = io.BytesIO()
+    PillowImage.new("RGB", (8, 8), (200, 30, 30)).save(png, "PNG")
+    return SiteImage.objects.create(
+        title=title,
+        description="ภาพทดสอบ",
+        file=ImageFile(png, name="test.png"),
+        collection=collection,
+    )
+
+
+def _document(title: str, collection) -> SiteDocument:
+    return SiteDocument.objects.create(
+        title=title, file=ContentFile(b"%PDF-1.4 test", name="test.pdf"), collection=collection
+    )
 
 
 class SiteCollectionTests(TestCase):
@@ -20,8 +42,8 @@ class SiteCollectionTests(TestCase):
 
     def test_files_in_the_shared_root_move_to_the_only_municipality(self):
         root = Collection.get_first_root_node()
-        image = SiteImageFactory(title="ภาพเก่า", collection=root)
-        document = SiteDocumentFactory(title="เอกสารเก่า", collection=root)
+        image = _image("ภาพเก่า", root)
+        document = _document("เอกสารเก่า", root)
         log_in(self.client, self.operator)
         self.assertNotContains(self.client.get(reverse("wagtailimages:index")), "ภาพเก่า")
 
@@ -37,7 +59,7 @@ class SiteCollectionTests(TestCase):
         home_b = Page.get_first_root_node().add_child(instance=Page(title="บี", slug="b"))
         Site.objects.create(hostname="b.example.go.th", port=80, root_page=home_b)
         root = Collection.get_first_root_node()
-        image = SiteImageFactory(title="ภาพของใคร", collection=root)
+        image = _image("ภาพของใคร", root)
         self.assertEqual(adopt_unplaced_files(), 0)
         image.refresh_from_db()
         self.assertEqual(image.collection, root)

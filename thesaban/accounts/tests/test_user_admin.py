@@ -1,5 +1,8 @@
 """The IT administrator manages staff accounts in Wagtail's own (Thai) user screens."""
 
+from datetime import UTC, datetime
+
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
@@ -74,6 +77,38 @@ class ITAdministratorTests(TestCase):
         self.assertRedirects(self.client.post(url, data), reverse("wagtailusers_users:index"))
         self.assertTrue(services.must_change_password(self.operator))
 
+    def test_the_owner_is_told_of_a_password_reset_without_the_password(self):
+        """At the old address too: whoever took an account over would change both."""
+        old_address = self.operator.email
+        url = reverse("wagtailusers_users:edit", args=[self.operator.pk])
+        data = {
+            **NEW_USER,
+            "username": "operator",
+            "is_active": "on",
+            "groups": [self.groups["web_operator"].pk],
+        }
+        with time_machine.travel(datetime(2026, 3, 4, 21, 10, tzinfo=UTC), tick=False):
+            self.client.post(url, data)
+        self.assertEqual(
+            sorted(address for message in mail.outbox for address in message.to),
+            sorted([old_address, NEW_USER["email"]]),
+        )
+        for message in mail.outbox:
+            self.assertIn("ตั้งรหัสผ่านใหม่", message.subject)
+            self.assertIn("operator", message.subject)
+            self.assertIn("itadmin", message.body)
+            # Bangkok time, Buddhist year: 5 March 2569 04:10.
+            self.assertIn("5 มี.ค. 2569 04:10 น.", message.body)
+            self.assertNotIn(NEW_USER["password1"], message.subject + message.body)
+
+    def test_an_edit_that_leaves_the_password_alone_sends_no_such_mail(self):
+        url = reverse("wagtailusers_users:edit", args=[self.operator.pk])
+        data = {**NEW_USER, "username": "operator", "password1": "", "password2": ""}
+        self.client.post(
+            url, {**data, "is_active": "on", "groups": [self.groups["web_operator"].pk]}
+        )
+        self.assertEqual(mail.outbox, [])
+
     def test_cannot_make_anyone_a_superuser(self):
         form = self.client.get(reverse("wagtailusers_users:add"))
         self.assertNotContains(form, 'name="is_superuser"')
@@ -147,6 +182,12 @@ class ITAdministratorTests(TestCase):
         self.assertContains(self.client.get(url), "ล้างการยืนยันตัวตนสองขั้นตอน")
         self.assertRedirects(self.client.post(url), reverse("wagtailusers_users:index"))
         self.assertFalse(TOTPDevice.objects.filter(user=self.operator).exists())
+        # Its owner is told, in Thai, by whom.
+        [message] = mail.outbox
+        self.assertEqual(message.to, [self.operator.email])
+        self.assertIn("การยืนยันตัวตนสองขั้นตอน", message.subject)
+        self.assertIn("itadmin", message.body)
+        self.assertIn("ลงทะเบียนแอปยืนยันตัวตนใหม่", message.body)
         self.client.logout()
         response = self.client.post("/admin/login/", {"username": "operator", "password": PASSWORD})
         self.assertTrue(response.url.startswith("/admin/login/totp/enrol/"))

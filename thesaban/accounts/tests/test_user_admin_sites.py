@@ -61,6 +61,11 @@ class TwoMunicipalitiesTests(TestCase):
         # Nor does the group filter name another municipality's groups.
         self.assertNotContains(listing, "b.example.go.th")
 
+    def test_opens_its_own_municipality_s_accounts(self):
+        for name in ("edit", "history"):
+            url = reverse(f"wagtailusers_users:{name}", args=[self.colleague.pk])
+            self.assertEqual(self.client.get(url).status_code, 200, name)
+
     def test_cannot_open_or_change_another_municipality_s_account(self):
         TOTPDeviceFactory(user=self.stranger)
         for name in ("edit", "delete", "history", "remove_totp"):

@@ -1,6 +1,6 @@
 """The divisions of a municipality in the admin (Settings → ส่วนราชการ).
 
-The IT administrator (and the municipality's superusers) create divisions, rename them, choose
+The IT administrator (and the host's superusers) create divisions, rename them, choose
 the sections of the site each owns and see who holds which role in each; a division that
 still owns sections or people cannot be deactivated, and "โอนส่วนของเว็บไซต์" hands its
 sections to another. Who may: `permissions.DivisionPermissionPolicy` (from `access`); every

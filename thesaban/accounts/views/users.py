@@ -16,6 +16,7 @@ to choose its own password. The import of a sheet of accounts is `views.staff_im
 """
 
 from django.contrib.admin.utils import quote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
@@ -46,10 +47,15 @@ from .sites import SitePickerMixin
 
 
 class _AccountsOfOwnMunicipality:
-    """Object views (edit, delete, history) find only the accounts the person manages."""
+    """Edit and delete find only the accounts the person manages."""
 
     def get_queryset(self):
         return access.accounts_for(self.request.user, super().get_queryset())
+
+
+class _HistoryOfOwnMunicipality:
+    """The history finds only the accounts the person manages (its own queryset is of log
+    entries, which Wagtail already cuts to the account)."""
 
     def get_base_object_queryset(self):
         return access.accounts_for(self.request.user, super().get_base_object_queryset())
@@ -180,9 +186,15 @@ class EditView(_AccountsOfOwnMunicipality, wagtail_users.EditView):
 
     def save_instance(self):
         requested = _requested_roles(self.form)
+        # The form has already put the new address on the instance; the owner is told at both.
+        previous_email = (
+            get_user_model().objects.filter(pk=self.object.pk).values_list("email", flat=True).get()
+        )
         user = super().save_instance()
         if "password1" in self.form.changed_data and not self.editing_self:
-            services.require_password_change(user=user, set_by=self.request.user)
+            services.record_password_reset(
+                user=user, reset_by=self.request.user, previous_email=previous_email
+            )
         if requested is not None:
             held = set(user.groups.all())
             waiting = {
@@ -210,7 +222,7 @@ class DeleteView(_AccountsOfOwnMunicipality, wagtail_users.DeleteView):
     pass
 
 
-class HistoryView(_AccountsOfOwnMunicipality, wagtail_users.HistoryView):
+class HistoryView(_HistoryOfOwnMunicipality, wagtail_users.HistoryView):
     pass
 
 
@@ -299,6 +311,8 @@ class UserViewSet(wagtail_users.UserViewSet):
     filterset_class = UserFilterSet
     # Wagtail's, with the host's choice of municipality above it.
     create_template_name = "accounts/users/create.html"
+    # A copy would start from another person's e-mail and roles, of any municipality.
+    copy_view_enabled = False
 
     def get_urlpatterns(self):
         return [
