@@ -63,11 +63,18 @@ class TwoMunicipalitiesTests(TestCase):
         # Nor does the group filter name another municipality's groups.
         self.assertNotContains(listing, "b.example.go.th")
 
+    def test_opens_its_own_municipality_s_accounts(self):
+        for name in ("edit", "history"):
+            url = reverse(f"wagtailusers_users:{name}", args=[self.colleague.pk])
+            self.assertEqual(self.client.get(url).status_code, 200, name)
+
     def test_cannot_open_or_change_another_municipality_s_account(self):
         TOTPDeviceFactory(user=self.stranger)
         for name in ("edit", "delete", "history", "remove_totp"):
             url = reverse(f"wagtailusers_users:{name}", args=[self.stranger.pk])
             self.assertEqual(self.client.get(url).status_code, 404, name)
+        # Nor copied: a copy would start from the other person's e-mail and roles.
+        self.assertEqual(self.client.get(f"/admin/users/copy/{self.stranger.pk}/").status_code, 404)
         self.client.post(
             reverse("wagtailusers_users:edit", args=[self.stranger.pk]),
             {

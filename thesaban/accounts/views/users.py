@@ -43,10 +43,15 @@ from .sites import SitePickerMixin
 
 
 class _AccountsOfOwnMunicipality:
-    """Object views (edit, delete, history) find only the accounts the person manages."""
+    """Edit and delete find only the accounts the person manages."""
 
     def get_queryset(self):
         return access.accounts_for(self.request.user, super().get_queryset())
+
+
+class _HistoryOfOwnMunicipality:
+    """The history finds only the accounts the person manages (its own queryset is of log
+    entries, which Wagtail already cuts to the account)."""
 
     def get_base_object_queryset(self):
         return access.accounts_for(self.request.user, super().get_base_object_queryset())
@@ -133,7 +138,7 @@ class DeleteView(_AccountsOfOwnMunicipality, wagtail_users.DeleteView):
     pass
 
 
-class HistoryView(_AccountsOfOwnMunicipality, wagtail_users.HistoryView):
+class HistoryView(_HistoryOfOwnMunicipality, wagtail_users.HistoryView):
     pass
 
 
@@ -222,6 +227,8 @@ class UserViewSet(wagtail_users.UserViewSet):
     filterset_class = UserFilterSet
     # Wagtail's, with the host's choice of municipality above it.
     create_template_name = "accounts/users/create.html"
+    # A copy would start from another person's e-mail and roles, of any municipality.
+    copy_view_enabled = False
 
     def get_urlpatterns(self):
         return [
