@@ -71,6 +71,8 @@ class TwoMunicipalitiesTests(TestCase):
         for name in ("edit", "delete", "history", "remove_totp"):
             url = reverse(f"wagtailusers_users:{name}", args=[self.stranger.pk])
             self.assertEqual(self.client.get(url).status_code, 404, name)
+        # Nor copied: a copy would start from the other person's e-mail and roles.
+        self.assertEqual(self.client.get(f"/admin/users/copy/{self.stranger.pk}/").status_code, 404)
         self.client.post(
             reverse("wagtailusers_users:edit", args=[self.stranger.pk]),
             {
