@@ -557,3 +557,64 @@ def users_in_reach(user: AbstractBaseUser | None, users: QuerySet) -> QuerySet:
         return users
     site_id = site_id_of(user)
     return users.filter(staff_membership__site_id=site_id) if site_id else users.none()
+
+
+# --- Managing a municipality's accounts and divisions ----------------------------------
+
+
+def sites_managed_by(user: AbstractBaseUser | None) -> QuerySet[Site]:
+    """The municipalities whose accounts and divisions `user` manages."""
+    if is_host_administrator(user):
+        return Site.objects.all()
+    return sites_for(user) if manages_accounts(user) else Site.objects.none()
+
+
+def divisions_managed_by(
+    user: AbstractBaseUser | None, divisions: QuerySet[Division] | None = None
+):
+    """The divisions `user` may create, rename and deactivate: every division of the
+    municipalities whose accounts they manage (active or not)."""
+    from .models import Division
+
+    divisions = Division.objects.all() if divisions is None else divisions
+    if not manages_accounts(user):
+        return divisions.none()
+    return limit_to_sites_of(user, divisions)
+
+
+def account_site_id(account: AbstractBaseUser) -> int | None:
+    """The municipality a staff account belongs to, active or not (None: the host's, or of
+    no municipality yet)."""
+    return _roles(account).site_id
+
+
+def accounts_for(user: AbstractBaseUser | None, accounts: QuerySet | None = None) -> QuerySet:
+    """The staff accounts `user` manages: those of their municipality (every account for the
+    host). Accounts of another municipality, and the host's own, are never shown to them."""
+    accounts = get_user_model()._default_manager.all() if accounts is None else accounts
+    if not manages_accounts(user):
+        return accounts.none()
+    return limit_to_sites_of(user, accounts, field="staff_membership__site")
+
+
+def may_manage_account(user: AbstractBaseUser | None, account: AbstractBaseUser) -> bool:
+    """Whether `account` is one of the accounts `user` manages (`accounts_for`)."""
+    if is_host_administrator(user):
+        return True
+    own = site_id_of(user)
+    return own is not None and account_site_id(account) == own and manages_accounts(user, own)
+
+
+def groups_for(user: AbstractBaseUser | None, groups: QuerySet | None = None) -> QuerySet:
+    """The role groups `user` may see and hand out: their municipality's (all for the host)."""
+    from django.contrib.auth.models import Group
+
+    from .services import groups_of_site
+
+    groups = Group.objects.all() if groups is None else groups
+    if is_host_administrator(user):
+        return groups
+    site_id = site_id_of(user)
+    if site_id is None:
+        return groups.none()
+    return groups.filter(pk__in=groups_of_site(site_id))

@@ -42,3 +42,4 @@ class WagtailUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
 
     default = False
     user_viewset = "thesaban.accounts.views.users.UserViewSet"
+    group_viewset = "thesaban.accounts.views.users.GroupViewSet"

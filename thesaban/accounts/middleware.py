@@ -26,6 +26,7 @@ _ALWAYS_OPEN = frozenset(
         "accounts_verify_totp",
         "accounts_enrol_totp",
         "accounts_set_password",
+        "accounts_first_login",
         "wagtailadmin_login",
         "wagtailadmin_logout",
         "wagtailadmin_javascript_catalog",

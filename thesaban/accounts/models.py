@@ -136,6 +136,23 @@ class Division(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def holders(self, role_key: str | None = None):
+        """The accounts holding `role_key` ("preparer" or "supervisor") in this division, or
+        either role if None."""
+        from django.contrib.auth import get_user_model
+
+        group_ids = {
+            "preparer": [self.preparers_id],
+            "supervisor": [self.supervisors_id],
+            None: [self.preparers_id, self.supervisors_id],
+        }[role_key]
+        return (
+            get_user_model()
+            ._default_manager.filter(groups__in=[pk for pk in group_ids if pk is not None])
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+
 
 class SiteRole(models.Model):
     """A municipality's own group for one of its site-wide roles (`roles.SITE_ROLES`).

@@ -10,8 +10,11 @@ Two kinds of groups carry the roles of the announcement:
 No group ever receives Wagtail's publish permission: only the three-step workflow publishes
 (see `thesaban.publishing`).
 
-The second half holds the staff sign-in rules: who owes a TOTP code or a new password before
-the admin opens, and who may manage whose account.
+Then what the IT administrator does to divisions (sections checked to be of the division's
+own site, handed over, deactivation refused while anything still depends on the division),
+the staff sign-in rules (who owes a TOTP code or a new password before the admin opens, and
+who may manage whose account), and new staff accounts (their municipality, their roles
+through `assign_roles`, the first-login e-mail, the import of a sheet of them).
 """
 
 import dataclasses
@@ -27,15 +30,20 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Site
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
+from thesaban.core.mail import enqueue_mail, personal_messages, site_link
 from thesaban.core.setup import role_permissions, roles_with_permissions
 
 from . import roles
@@ -47,6 +55,8 @@ from .models import (
     SiteRole,
     StaffMembership,
 )
+
+logger = logging.getLogger("thesaban.accounts")
 
 _MEDIA_PERMISSIONS = {
     "wagtaildocs": ("add_document", "change_document", "choose_document"),
@@ -270,11 +280,120 @@ def groups_of_site(site: Site | int):
     )
 
 
+# --- Divisions as the IT administrator keeps them ------------------------------------------
+# The division screen (`views.divisions`) and anything else that changes a division's sections
+# or deactivates it go through these, so a page never loses its owner without someone seeing
+# it happen.
+
+DIVISION_SECTIONS_HANDED_OVER = "thesaban.division.sections_handed_over"
+
+
+def check_sections_in_site(*, site: Site, sections: Iterable[Page]) -> None:
+    """A division owns sections of its own municipality's site only."""
+    from . import access
+
+    outside = [page for page in sections if access.site_id_of_page(page) != site.pk]
+    if outside:
+        raise ValidationError(
+            _("ส่วนของเว็บไซต์ที่เลือกต้องอยู่ในเว็บไซต์ของเทศบาลเดียวกับส่วนราชการ: %(pages)s")
+            % {"pages": ", ".join(page.title for page in outside)},
+            code="section_of_another_site",
+        )
+
+
+def _some_of(names: list[str], *, shown: int = 3) -> str:
+    """ "ก, ข, ค และอีก 5 รายการ": a refusal names a few, not a screenful."""
+    text = ", ".join(names[:shown])
+    if len(names) > shown:
+        text += " " + _("และอีก %(count)d รายการ") % {"count": len(names) - shown}
+    return text
+
+
+def check_may_deactivate(*, division: Division, sections: Iterable[Page] = ()) -> None:
+    """Refuse to deactivate `division` while it owns sections (those it has now, or those
+    about to be given to it) or while anyone holds a role in it: its pages would belong to
+    nobody, or its people would keep rights in a division nobody sees any more."""
+    owned = {page.pk: page for page in division.sections.all()} if division.pk else {}
+    owned.update({page.pk: page for page in sections})
+    problems = []
+    if owned:
+        problems.append(
+            ValidationError(
+                _(
+                    "ยังปิดใช้งาน%(division)sไม่ได้ เพราะยังรับผิดชอบส่วนของเว็บไซต์อยู่ %(count)d ส่วน "
+                    "(%(sections)s) กรุณาโอนส่วนของเว็บไซต์ให้ส่วนราชการอื่นก่อน "
+                    "ด้วยเมนู “โอนส่วนของเว็บไซต์”"
+                )
+                % {
+                    "division": division.name,
+                    "count": len(owned),
+                    "sections": _some_of([page.title for page in owned.values()]),
+                },
+                code="owns_sections",
+            )
+        )
+    holders = division.holders() if division.pk else []
+    if holders:
+        problems.append(
+            ValidationError(
+                _(
+                    "ยังปิดใช้งาน%(division)sไม่ได้ เพราะยังมีผู้ดำรงบทบาทในส่วนราชการนี้ %(count)d คน "
+                    "(%(people)s) กรุณาถอนบทบาทของบุคคลเหล่านี้ในหน้าผู้ใช้ก่อน"
+                )
+                % {
+                    "division": division.name,
+                    "count": len(holders),
+                    "people": _some_of([user.get_username() for user in holders]),
+                },
+                code="has_people",
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def hand_over_sections(
+    *, source: Division, target: Division, sections: Iterable[Page], actor: AbstractUser | None
+) -> list[Page]:
+    """Move `sections` from `source` to `target` (two active or inactive divisions of one
+    municipality): the pages keep an owner throughout, and the groups' rights follow."""
+    sections = list(sections)
+    if target.pk == source.pk:
+        raise ValidationError(_("เลือกส่วนราชการอื่นเป็นผู้รับโอน"), code="same_division")
+    if target.site_id != source.site_id:
+        raise ValidationError(
+            _("โอนได้เฉพาะให้ส่วนราชการของเทศบาลเดียวกัน"), code="division_of_another_site"
+        )
+    if not target.is_active:
+        raise ValidationError(_("ส่วนราชการที่รับโอนต้องใช้งานอยู่"), code="inactive_target")
+    owned = set(source.sections.values_list("pk", flat=True))
+    not_owned = [page for page in sections if page.pk not in owned]
+    if not_owned or not sections:
+        raise ValidationError(
+            _("เลือกส่วนของเว็บไซต์ที่%(division)sรับผิดชอบอยู่อย่างน้อยหนึ่งส่วน") % {"division": source.name},
+            code="not_owned",
+        )
+    target.sections.add(*sections)
+    source.sections.remove(*sections)
+    from wagtail.log_actions import log
+
+    data = {"to": target.name, "sections": [page.title for page in sections]}
+    log(instance=source, action=DIVISION_SECTIONS_HANDED_OVER, user=actor, data=data)
+    logger.info(
+        "sections handed over: from=%s to=%s by=%s pages=%s",
+        source.code,
+        target.code,
+        actor.get_username() if actor else None,
+        [page.pk for page in sections],
+    )
+    return sections
+
+
 # --- Staff sign-in: second factor, first-login password, who may manage whom -------------
 # The rules here are called by the sign-in views, the admin gate (`middleware`), the user
 # screens and the tests' `log_in`, so that all of them agree on what a person still owes.
 
-logger = logging.getLogger("thesaban.accounts")
 
 # The web operator puts information in front of the public and the IT administrator hands
 # out every other right: a stolen password alone must not be enough for either.
@@ -433,9 +552,15 @@ def totp_secret_for_typing(device: TOTPDevice) -> str:
 def can_manage_account(*, actor: AbstractUser, account: AbstractUser) -> bool:
     """Whether `actor` may change `account` in the user screens.
 
-    Only a superuser changes a superuser or a grant confirmer: whoever can reset a
+    Only accounts of the actor's own municipality (`access.may_manage_account`; the host's
+    superusers manage all). Only a superuser changes a superuser or a grant confirmer:
+    whoever can reset a
     superuser's password can become one.
     """
+    from . import access
+
+    if not access.may_manage_account(actor, account):
+        return False
     if actor.is_superuser:
         return True
     if account.is_superuser:
@@ -530,15 +655,19 @@ def needs_confirmation(group: Group) -> bool:
 
 
 def record_new_account(
-    *, account: AbstractUser, actor: AbstractUser, groups: Iterable[Group] = ()
+    *,
+    account: AbstractUser,
+    actor: AbstractUser,
+    groups: Iterable[Group] = (),
+    site: Site | None = None,
 ) -> StaffMembership | None:
     """Record that `actor` created `account`, in the municipality of `actor` (or, for the
-    host, of the roles `groups` it is to get). Nobody confirms a role for an account they
-    created (`access.grant_decision_refusal`), so every screen or import that creates staff
-    accounts calls this."""
+    host, `site` they chose, else that of the roles `groups` it is to get). Nobody confirms a
+    role for an account they created (`access.grant_decision_refusal`), so every screen or
+    import that creates staff accounts calls this."""
     from . import access
 
-    site_id = access.site_id_of(actor)
+    site_id = access.site_id_of(actor) or (site.pk if site is not None else None)
     if site_id is None:
         sites = site_of_groups(groups)
         site_id = sites.pop() if len(sites) == 1 else None
@@ -830,3 +959,84 @@ def client_ip_behind_proxy(request: HttpRequest) -> str | None:
 def can_view_sign_in_log(user: AbstractUser) -> bool:
     """Those who manage staff accounts see failed sign-ins: they are who unlocks and resets."""
     return user.is_superuser or user.has_perm("auth.change_user")
+
+
+# --- New staff accounts: their municipality, their roles, the first-login mail ------------
+
+
+def first_login_path(user: AbstractUser) -> str:
+    """The address (path) where `user` chooses their own password: Django's password-reset
+    token, good until they set a password or sign in, or `PASSWORD_RESET_TIMEOUT` passes."""
+    return reverse(
+        "accounts_first_login",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+def first_login_messages(*, accounts: Iterable[AbstractUser], site: Site) -> list[list]:
+    """The Thai first-login e-mail of each new account, as its municipality's mail: its
+    username and a link on the municipality's own domain to choose its own password. Never a
+    password: whoever reads the mail on the way learns nothing they can sign in with once the
+    link is used."""
+    days = max(settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60), 1)
+    messages = []
+    for account in accounts:
+        context = {
+            "account": account,
+            "link": site_link(site, first_login_path(account)),
+            "sign_in_url": site_link(site, reverse("wagtailadmin_login")),
+            "days": days,
+        }
+        messages += personal_messages(
+            "accounts/email/first_login", context, [account.email], site=site
+        )
+    return messages
+
+
+def send_first_login_mail(*, accounts: Iterable[AbstractUser], site: Site) -> None:
+    """Queue the first-login e-mail of each account (sent by the worker; none if rolled back)."""
+    enqueue_mail(first_login_messages(accounts=accounts, site=site))
+
+
+@transaction.atomic
+def import_staff_accounts(*, rows, site: Site, actor: AbstractUser) -> list[AbstractUser]:
+    """Create the accounts of checked import `rows` (`staff_import.check_rows`): all of them
+    or, if any row is wrong or a username was taken meanwhile, none.
+
+    Each account belongs to `site`, created by `actor`, holds its row's role (through
+    `assign_roles`), has no password until its owner chooses one, and is mailed the link.
+    """
+    if not rows or any(row.errors for row in rows):
+        raise ValidationError(_("ไฟล์ยังมีแถวที่ไม่ถูกต้อง ยังไม่ได้บันทึกข้อมูลใด ๆ"), code="rows")
+    user_model = get_user_model()
+    created = []
+    try:
+        with transaction.atomic():
+            for row in rows:
+                user = user_model(
+                    username=row.username,
+                    email=row.email,
+                    first_name=row.first_name,
+                    last_name=row.last_name,
+                )
+                user.set_unusable_password()
+                user.save()
+                record_new_account(account=user, actor=actor, site=site)
+                assign_roles(account=user, add=[row.group], actor=actor)
+                created.append(user)
+    except IntegrityError as error:
+        # Another import or screen took one of the usernames after the preview was checked.
+        raise ValidationError(
+            _("มีชื่อผู้ใช้ในไฟล์ที่เพิ่งถูกใช้ไป กรุณาอัปโหลดไฟล์อีกครั้งเพื่อตรวจใหม่"), code="taken"
+        ) from error
+    logger.info(
+        "staff imported: site=%s by=%s usernames=%s",
+        site.pk,
+        actor.get_username(),
+        [user.get_username() for user in created],
+    )
+    send_first_login_mail(accounts=created, site=site)
+    return created

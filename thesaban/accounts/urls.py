@@ -10,4 +10,9 @@ urlpatterns = [
     path("login/totp/", sign_in.VerifyTOTPView.as_view(), name="accounts_verify_totp"),
     path("login/totp/enrol/", sign_in.EnrolTOTPView.as_view(), name="accounts_enrol_totp"),
     path("login/new-password/", sign_in.SetOwnPasswordView.as_view(), name="accounts_set_password"),
+    path(
+        "login/welcome/<uidb64>/<token>/",
+        sign_in.FirstLoginView.as_view(),
+        name="accounts_first_login",
+    ),
 ]

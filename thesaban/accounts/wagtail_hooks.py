@@ -4,12 +4,27 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
 
 from . import access, services
-from .models import RoleGrant
+from .models import Division, RoleGrant
+from .permissions import DivisionPermissionPolicy
+from .views.divisions import DivisionViewSet
 from .views.reports import LoginFailureReportView
 from .views.role_grants import ConfirmGrantView, RefuseGrantView, RoleGrantsView
-from .views.users import AssignRoleOnlyToOthersBulkAction, SetActiveStateOfManageableBulkAction
+from .views.users import (
+    AssignRoleOnlyToOthersBulkAction,
+    DeleteOfOwnMunicipalityBulkAction,
+    SetActiveStateOfManageableBulkAction,
+)
+
+# Registered before the viewset, so that its views and menu item ask this policy.
+register_permission_policy(Division, DivisionPermissionPolicy(Division))
+
+
+@hooks.register("register_admin_viewset")
+def register_division_viewset():
+    return DivisionViewSet()
 
 
 @hooks.register("register_admin_urls")
@@ -92,6 +107,16 @@ class RolesChangedLogFormatter(LogFormatter):
         }
 
 
+class SectionsHandedOverLogFormatter(LogFormatter):
+    label = _("โอนส่วนของเว็บไซต์")
+
+    def format_message(self, log_entry) -> str:
+        return gettext("โอนส่วนของเว็บไซต์ให้ %(to)s: %(sections)s") % {
+            "to": log_entry.data.get("to", "-"),
+            "sections": ", ".join(log_entry.data.get("sections", [])) or "-",
+        }
+
+
 class _GrantLogFormatter(LogFormatter):
     # What the entry says beside the role: who asked, and why a refusal was made.
     wording = ""
@@ -130,15 +155,17 @@ class GrantWithdrawnLogFormatter(_GrantLogFormatter):
 @hooks.register("register_log_actions")
 def register_roles_changed_log_action(actions) -> None:
     actions.register_action(services.ROLES_CHANGED)(RolesChangedLogFormatter)
+    actions.register_action(services.DIVISION_SECTIONS_HANDED_OVER)(SectionsHandedOverLogFormatter)
     actions.register_action(services.GRANT_REQUESTED)(GrantRequestedLogFormatter)
     actions.register_action(services.GRANT_CONFIRMED)(GrantConfirmedLogFormatter)
     actions.register_action(services.GRANT_REFUSED)(GrantRefusedLogFormatter)
     actions.register_action(services.GRANT_WITHDRAWN)(GrantWithdrawnLogFormatter)
 
 
-# Registered after Wagtail's own (order=1) so that these replace its two user bulk actions.
+# Registered after Wagtail's own (order=1) so that these replace its three user bulk actions.
 hooks.register("register_bulk_action", AssignRoleOnlyToOthersBulkAction, order=1)
 hooks.register("register_bulk_action", SetActiveStateOfManageableBulkAction, order=1)
+hooks.register("register_bulk_action", DeleteOfOwnMunicipalityBulkAction, order=1)
 
 
 @hooks.register("construct_page_chooser_queryset")

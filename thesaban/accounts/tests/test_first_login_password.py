@@ -1,13 +1,16 @@
 """An account whose password someone else set must choose its own at the first sign-in."""
 
 import os
+import re
 from io import StringIO
 from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core import mail
 from django.core.management import call_command
 from django.test import TestCase
+from wagtail.models import Site
 
 from thesaban.accounts import services
 from thesaban.accounts.models import AccountSecurity
@@ -101,3 +104,49 @@ class AccountsNotForcedTests(TestCase):
         root = get_user_model().objects.get(username="root")
         for user in (demo, root):
             self.assertFalse(services.must_change_password(user))
+
+
+class FirstLoginLinkTests(TestCase):
+    """The first-login e-mail's link: the person chooses their own password, once."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.site = Site.objects.get(is_default_site=True)
+        cls.user = UserFactory(username="somying", email="somying@example.go.th")
+        cls.user.set_unusable_password()
+        cls.user.save()
+
+    def link(self) -> str:
+        services.send_first_login_mail(accounts=[self.user], site=self.site)
+        [message] = mail.outbox
+        self.assertIn("ชื่อผู้ใช้: somying", message.body)
+        return re.search(r"/admin/login/welcome/\S+/", message.body).group(0)
+
+    def test_sets_the_password_and_signs_in_with_it(self):
+        page = self.client.get(self.link(), follow=True)
+        self.assertContains(page, "ตั้งรหัสผ่านของคุณ")
+        self.assertContains(page, "somying")
+        response = self.client.post(
+            page.request["PATH_INFO"],
+            {"new_password1": "รหัสของฉันเอง-2569", "new_password2": "รหัสของฉันเอง-2569"},
+        )
+        self.assertRedirects(response, "/admin/login/", fetch_redirect_response=False)
+        self.user.refresh_from_db()
+        self.assertTrue(self.user.check_password("รหัสของฉันเอง-2569"))
+        self.assertFalse(services.must_change_password(self.user))
+
+    def test_a_link_works_once(self):
+        link = self.link()
+        page = self.client.get(link, follow=True)
+        self.client.post(
+            page.request["PATH_INFO"],
+            {"new_password1": "รหัสของฉันเอง-2569", "new_password2": "รหัสของฉันเอง-2569"},
+        )
+        self.client.logout()
+        again = self.client.get(link, follow=True)
+        self.assertContains(again, "ลิงก์นี้หมดอายุหรือถูกใช้ไปแล้ว")
+        self.assertNotContains(again, 'name="new_password1"')
+
+    def test_a_made_up_link_sets_nothing(self):
+        page = self.client.get(f"/admin/login/welcome/{self.user.pk}/abc-123/", follow=True)
+        self.assertContains(page, "ลิงก์นี้หมดอายุหรือถูกใช้ไปแล้ว")

@@ -17,7 +17,11 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_login_failed
-from django.contrib.auth.views import RedirectURLMixin
+from django.contrib.auth.views import (
+    INTERNAL_RESET_SESSION_TOKEN,
+    PasswordResetConfirmView,
+    RedirectURLMixin,
+)
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -211,6 +215,32 @@ class SetOwnPasswordView(RedirectURLMixin, FormView):
         update_session_auth_hash(self.request, self.request.user)
         messages.success(self.request, _("ตั้งรหัสผ่านใหม่เรียบร้อยแล้ว"))
         return redirect(self.get_success_url())
+
+
+class FirstLoginView(PasswordResetConfirmView):
+    """ตั้งรหัสผ่านของคุณ: the link of the first-login e-mail (`services.first_login_messages`).
+
+    Django's password-reset confirmation: the token is good once, until the person sets a
+    password or signs in, and never longer than `PASSWORD_RESET_TIMEOUT`. The password is then
+    the person's own: they owe no first-login change.
+    """
+
+    template_name = "accounts/first_login.html"
+    form_class = OwnPasswordForm
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form) -> HttpResponse:
+        services.set_own_password(user=form.user, password=form.cleaned_data["new_password1"])
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        messages.success(
+            self.request,
+            _("ตั้งรหัสผ่านเรียบร้อยแล้ว เข้าสู่ระบบด้วยชื่อผู้ใช้ %(username)s และรหัสผ่านใหม่")
+            % {"username": form.user.get_username()},
+        )
+        return redirect("wagtailadmin_login")
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

@@ -7,6 +7,12 @@ a superuser nor give themselves the right to publish. An account whose password 
 someone else must choose its own at its first sign-in. Roles are given through
 `services.assign_roles`: those carrying approval or publication rights wait for a second
 person, and the screens say which.
+
+Every screen is cut to the person's municipality (`access.accounts_for`, `access.groups_for`):
+an IT administrator lists, edits and acts in bulk on their own site's accounts only, and hands
+out their own site's roles only; another municipality's account answers 404. A new account
+belongs to the creator's municipality (the host's superusers choose one) and is mailed a link
+to choose its own password. The import of a sheet of accounts is `views.staff_import`.
 """
 
 from django.contrib.admin.utils import quote
@@ -15,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -22,11 +29,56 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.admin import messages
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.users.views import groups as wagtail_groups
 from wagtail.users.views import users as wagtail_users
-from wagtail.users.views.bulk_actions import AssignRoleBulkAction, SetActiveStateBulkAction
+from wagtail.users.views.bulk_actions import (
+    AssignRoleBulkAction,
+    DeleteBulkAction,
+    SetActiveStateBulkAction,
+)
 
-from .. import services
+from .. import access, services
 from ..models import RoleGrant
+from . import staff_import
+from .sites import SitePickerMixin
+
+# --- One municipality's accounts and roles ------------------------------------------------
+
+
+class _AccountsOfOwnMunicipality:
+    """Edit and delete find only the accounts the person manages."""
+
+    def get_queryset(self):
+        return access.accounts_for(self.request.user, super().get_queryset())
+
+
+class _HistoryOfOwnMunicipality:
+    """The history finds only the accounts the person manages (its own queryset is of log
+    entries, which Wagtail already cuts to the account)."""
+
+    def get_base_object_queryset(self):
+        return access.accounts_for(self.request.user, super().get_base_object_queryset())
+
+
+def _limit_groups_to_municipality(form, *, actor, site) -> None:
+    """The role check boxes show the roles of the account's municipality only. The host's
+    superusers, before they choose a municipality, see every group: the roles they tick
+    place the account (`services.record_new_account`)."""
+    field = form.fields.get("groups")
+    if field is None:
+        return
+    if site is not None:
+        field.queryset = access.groups_for(actor, services.groups_of_site(site))
+    elif not access.is_host_administrator(actor):
+        field.queryset = field.queryset.none()
+
+
+class UserFilterSet(wagtail_users.UserFilterSet):
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        group = self.filters["group"]
+        group.queryset = access.groups_for(request.user if request else None, group.queryset)
 
 
 def _drop_fields_the_actor_may_not_set(form, *, actor, account=None) -> None:
@@ -84,12 +136,15 @@ def _tell_what_waits(request, assignment: services.RoleAssignment | None) -> Non
     )
 
 
-class CreateView(wagtail_users.CreateView):
+class CreateView(SitePickerMixin, wagtail_users.CreateView):
     role_assignment = None
+    # The host's superusers also make the host's own accounts, of no municipality.
+    site_picker_allows_none = True
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         _drop_fields_the_actor_may_not_set(form, actor=self.request.user)
+        _limit_groups_to_municipality(form, actor=self.request.user, site=self.chosen_site)
         _mark_roles_that_wait(form)
         return form
 
@@ -98,8 +153,12 @@ class CreateView(wagtail_users.CreateView):
         user = super().save_instance()
         actor = self.request.user
         services.require_password_change(user=user, set_by=actor)
-        services.record_new_account(account=user, actor=actor, groups=requested)
+        services.record_new_account(
+            account=user, actor=actor, groups=requested, site=self.chosen_site
+        )
         self.role_assignment = services.assign_roles(account=user, add=requested, actor=actor)
+        if self.chosen_site is not None:
+            services.send_first_login_mail(accounts=[user], site=self.chosen_site)
         return user
 
     def save_action(self):
@@ -108,7 +167,7 @@ class CreateView(wagtail_users.CreateView):
         return response
 
 
-class EditView(wagtail_users.EditView):
+class EditView(_AccountsOfOwnMunicipality, wagtail_users.EditView):
     role_assignment = None
 
     def dispatch(self, request, *args, **kwargs):
@@ -119,6 +178,9 @@ class EditView(wagtail_users.EditView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         _drop_fields_the_actor_may_not_set(form, actor=self.request.user, account=self.object)
+        _limit_groups_to_municipality(
+            form, actor=self.request.user, site=access.account_site_id(self.object)
+        )
         _mark_roles_that_wait(form, account=self.object)
         return form
 
@@ -156,10 +218,32 @@ class EditView(wagtail_users.EditView):
         return response
 
 
+class DeleteView(_AccountsOfOwnMunicipality, wagtail_users.DeleteView):
+    pass
+
+
+class HistoryView(_HistoryOfOwnMunicipality, wagtail_users.HistoryView):
+    pass
+
+
 class IndexView(wagtail_users.IndexView):
     def get_base_queryset(self):
         confirmed_totp = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-        return super().get_base_queryset().annotate(has_totp=Exists(confirmed_totp))
+        accounts = access.accounts_for(self.request.user, super().get_base_queryset())
+        return accounts.annotate(has_totp=Exists(confirmed_totp))
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if staff_import.may_import(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    _("นำเข้าจากไฟล์"),
+                    url=reverse("wagtailusers_users:import"),
+                    icon_name="upload",
+                )
+            )
+        return buttons
 
     def get_edit_url(self, instance):
         if services.can_manage_account(actor=self.request.user, account=instance):
@@ -190,7 +274,7 @@ class RemoveTOTPView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "key"
 
     def dispatch(self, request, pk, *args, **kwargs):
-        self.account = get_object_or_404(get_user_model(), pk=pk)
+        self.account = get_object_or_404(access.accounts_for(request.user), pk=pk)
         if not services.can_manage_account(actor=request.user, account=self.account):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -222,6 +306,13 @@ class UserViewSet(wagtail_users.UserViewSet):
     index_view_class = IndexView
     add_view_class = CreateView
     edit_view_class = EditView
+    delete_view_class = DeleteView
+    history_view_class = HistoryView
+    filterset_class = UserFilterSet
+    # Wagtail's, with the host's choice of municipality above it.
+    create_template_name = "accounts/users/create.html"
+    # A copy would start from another person's e-mail and roles, of any municipality.
+    copy_view_enabled = False
 
     def get_urlpatterns(self):
         return [
@@ -231,10 +322,65 @@ class UserViewSet(wagtail_users.UserViewSet):
                 RemoveTOTPView.as_view(),
                 name="remove_totp",
             ),
+            path("import/", staff_import.ImportView.as_view(), name="import"),
+            path("import/template.xlsx", staff_import.import_template, name="import_template"),
         ]
 
 
-class AssignRoleOnlyToOthersBulkAction(AssignRoleBulkAction):
+class GroupIndexView(wagtail_groups.IndexView):
+    def get_base_queryset(self):
+        return access.groups_for(self.request.user, super().get_base_queryset())
+
+
+class GroupEditView(wagtail_groups.EditView):
+    def get_queryset(self):
+        return access.groups_for(self.request.user, super().get_queryset())
+
+
+class GroupDeleteView(wagtail_groups.DeleteView):
+    def get_queryset(self):
+        return access.groups_for(self.request.user, super().get_queryset())
+
+
+class GroupViewSet(wagtail_groups.GroupViewSet):
+    """Wagtail's groups, each municipality's staff seeing its own."""
+
+    index_view_class = GroupIndexView
+    edit_view_class = GroupEditView
+    delete_view_class = GroupDeleteView
+
+
+class _OnlyAccountsOfOwnMunicipality:
+    """Bulk actions find the accounts the person manages only: an id of another
+    municipality's account (or "all") neither acts on it nor names it back to them."""
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return access.accounts_for(
+            self.request.user, super().get_all_objects_in_listing_query(parent_id)
+        )
+
+    def get_actionable_objects(self):
+        objects, extra = super().get_actionable_objects()
+        ids = [obj.pk for obj in objects] + [obj.pk for obj in extra["items_with_no_access"]]
+        visible = set(
+            access.accounts_for(self.request.user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        return [obj for obj in objects if obj.pk in visible], {
+            **extra,
+            "items_with_no_access": [
+                obj for obj in extra["items_with_no_access"] if obj.pk in visible
+            ],
+        }
+
+
+class AssignRoleOnlyToOthersBulkAction(_OnlyAccountsOfOwnMunicipality, AssignRoleBulkAction):
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["role"].queryset = access.groups_for(
+            self.request.user, form.fields["role"].queryset
+        )
+        return form
+
     def check_perm(self, obj):
         return services.can_change_roles_of(actor=self.request.user, account=obj)
 
@@ -270,6 +416,12 @@ class AssignRoleOnlyToOthersBulkAction(AssignRoleBulkAction):
         }
 
 
-class SetActiveStateOfManageableBulkAction(SetActiveStateBulkAction):
+class SetActiveStateOfManageableBulkAction(
+    _OnlyAccountsOfOwnMunicipality, SetActiveStateBulkAction
+):
     def check_perm(self, obj):
         return services.can_manage_account(actor=self.request.user, account=obj)
+
+
+class DeleteOfOwnMunicipalityBulkAction(_OnlyAccountsOfOwnMunicipality, DeleteBulkAction):
+    pass
