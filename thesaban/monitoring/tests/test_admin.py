@@ -13,7 +13,7 @@ from django.core import mail
 from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry, Page, Site
+from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from thesaban.accounts.models import Division
@@ -21,7 +21,7 @@ from thesaban.accounts.services import ensure_role_groups, role_group
 from thesaban.accounts.testing import log_in
 from thesaban.core.thai_dates import BANGKOK
 from thesaban.monitoring import history, services
-from thesaban.monitoring.models import CheckRun, Finding, FreshnessRule
+from thesaban.monitoring.models import CheckRun, Finding, FindingLogEntry, FreshnessRule
 from thesaban.monitoring.notifications import send_digests
 from thesaban.monitoring.tasks import check_site
 from thesaban.monitoring.views import format_time_to_fix
@@ -43,10 +43,10 @@ class FindingsForStaffTestCase(TestCase):
     def setUpTestData(cls):
         root = Page.get_first_root_node()
         home = root.add_child(instance=HomePage(title="เทศบาลทดสอบ", slug="home-admin"))
-        Site.objects.update_or_create(
+        cls.site, _created = Site.objects.update_or_create(
             is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
         )
-        ensure_role_groups(site=Site.objects.get(is_default_site=True))
+        ensure_role_groups(site=cls.site)
         cls.works_section = home.add_child(instance=SectionPage(title="งานช่าง", slug="works"))
         cls.finance_section = home.add_child(instance=SectionPage(title="การคลัง", slug="fin"))
         cls.works = Division.objects.create(
@@ -309,6 +309,7 @@ class FindingReportActionsTests(FindingsForStaffTestCase):
 
     def test_the_latest_run_is_summarised_in_thai_with_a_buddhist_year(self):
         CheckRun.objects.create(
+            site=self.site,
             started_at=datetime(2026, 3, 5, 6, 0, tzinfo=BANGKOK),
             finished_at=datetime(2026, 3, 5, 6, 20, tzinfo=BANGKOK),
             status=CheckRun.Status.FINISHED,
@@ -621,7 +622,7 @@ class SiteHistoryTests(FindingsForStaffTestCase):
             reverse("monitoring_page_findings", args=[self.works_section.pk])
         )
         self.assertContains(response, "ยอมรับข้อบกพร่องนี้ เหตุผล: ชั่วคราว")
-        self.assertTrue(ModelLogEntry.objects.filter(action=history.ACCEPTED).exists())
+        self.assertTrue(FindingLogEntry.objects.filter(action=history.ACCEPTED).exists())
 
 
 class DigestContentKindsTests(FindingsForStaffTestCase):
@@ -631,7 +632,10 @@ class DigestContentKindsTests(FindingsForStaffTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.rule = FreshnessRule.objects.create(
-            name="แผนการดำเนินงาน", reference="ITA O6", section=cls.works_section
+            site=Site.objects.get(is_default_site=True),
+            name="แผนการดำเนินงาน",
+            reference="ITA O6",
+            section=cls.works_section,
         )
         cls.missing = FindingFactory(
             page=cls.works_section,
@@ -693,12 +697,15 @@ class DigestOncePerRunTests(FindingsForStaffTestCase):
         findings it no longer sees, and mails the works staff; the same run enqueued again
         (the scheduler's task was slow to start) neither checks nor mails again."""
         rule = FreshnessRule.objects.create(
-            name="แผนการดำเนินงาน", reference="ITA O6", section=self.works_section
+            site=Site.objects.get(is_default_site=True),
+            name="แผนการดำเนินงาน",
+            reference="ITA O6",
+            section=self.works_section,
         )
         first = check_site.enqueue(run_id=self.check_run.pk).return_value
-        self.assertEqual(first["run"], self.check_run.pk)
+        self.assertEqual([run["run"] for run in first["runs"]], [self.check_run.pk])
         self.assertEqual(Finding.objects.open().get().rule, rule)
-        self.assertEqual(first["messages"], 2)
+        self.assertEqual(first["runs"][0]["messages"], 2)
         self.assertEqual(
             sorted(message.to[0] for message in mail.outbox),
             ["works-preparer@example.go.th", "works-supervisor@example.go.th"],
@@ -752,7 +759,10 @@ class FindingExportTests(FindingsForStaffTestCase):
             resolved_at=resolved_at,
         )
         cls.rule = FreshnessRule.objects.create(
-            name="ข่าวประชาสัมพันธ์", reference="ITA O4", section=cls.works_section
+            site=Site.objects.get(is_default_site=True),
+            name="ข่าวประชาสัมพันธ์",
+            reference="ITA O4",
+            section=cls.works_section,
         )
         cls.stale = FindingFactory(
             page=cls.works_section,

@@ -7,10 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import TestCase
 from django.utils import timezone
 from wagtail.log_actions import registry
-from wagtail.models import ModelLogEntry, Page, Site
+from wagtail.models import Page, Site
 
 from thesaban.monitoring import history, services
-from thesaban.monitoring.models import Finding
+from thesaban.monitoring.models import Finding, FindingLogEntry
 from thesaban.pages.models import HomePage, SectionPage
 
 from .factories import CheckRunFactory, FindingFactory
@@ -39,9 +39,9 @@ class FindingHistoryTestCase(TestCase):
         ]
 
     def entries(self, action=None):
-        entries = ModelLogEntry.objects.filter(
+        entries = FindingLogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Finding)
-        ).order_by("object_id")
+        ).order_by("finding_id")
         return entries.filter(action=action) if action else entries
 
 
@@ -63,7 +63,7 @@ class LogOpenedTests(FindingHistoryTestCase):
         self.assertEqual(written, 3)
         entries = list(self.entries())
         self.assertEqual(
-            [entry.object_id for entry in entries], sorted(str(f.pk) for f in self.findings)
+            [entry.object_id for entry in entries], sorted(f.pk for f in self.findings)
         )
         entry = entries[0]
         self.assertEqual(entry.action, history.OPENED)
@@ -115,7 +115,7 @@ class LogResolvedTests(FindingHistoryTestCase):
         history.log_resolved([marked.pk, other.pk], user=self.staff, fixed=marked)
         self.assertEqual(
             {(entry.object_id, entry.action) for entry in self.entries()},
-            {(str(marked.pk), history.FIXED), (str(other.pk), history.RESOLVED)},
+            {(marked.pk, history.FIXED), (other.pk, history.RESOLVED)},
         )
         # Without `fixed`, nothing is special.
         history.log_resolved([marked.pk])
