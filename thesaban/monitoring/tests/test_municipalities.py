@@ -33,7 +33,7 @@ from thesaban.monitoring.tasks import check_site, start_daily_site_check
 from thesaban.pages.models import ContentPage, DocumentIndexPage, HomePage, Person, SectionPage
 from thesaban.pages.tests.factories import SiteImageFactory
 
-from .http_servers import TestServer
+from .http_servers import WithTestServer
 from .test_run_control import check_running_elsewhere
 from .test_services import FAST
 
@@ -121,17 +121,7 @@ def build(hostname: str, *, home_slug: str, name: str, marker: str, link_base: s
     )
 
 
-class TwoMunicipalitiesTestCase(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = TestServer().__enter__()
-        super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls.server.__exit__(None, None, None)
-
+class TwoMunicipalitiesTestCase(WithTestServer, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.a = build(

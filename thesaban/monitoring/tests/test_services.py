@@ -22,7 +22,7 @@ from thesaban.monitoring.models import CheckRun, ExternalLinkResult, Finding, Fr
 from thesaban.monitoring.tasks import start_daily_site_check
 from thesaban.pages.models import ContentPage, HomePage, SectionPage
 
-from .http_servers import TestServer
+from .http_servers import WithTestServer
 
 FAST = CheckerLimits(connect_timeout=1, read_timeout=1, deadline=1.5)
 
@@ -31,17 +31,7 @@ def paragraph(html: str):
     return [("paragraph", RichText(html))]
 
 
-class SiteCheckTestCase(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = TestServer().__enter__()
-        super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls.server.__exit__(None, None, None)
-
+class SiteCheckTestCase(WithTestServer, TestCase):
     @classmethod
     def setUpTestData(cls):
         root = Page.get_first_root_node()
