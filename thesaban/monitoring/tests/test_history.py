@@ -1,13 +1,15 @@
 """A finding's history in Wagtail's audit log: the check's bulk entries and the staff's."""
 
 from datetime import timedelta
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.test import TestCase
 from django.utils import timezone
 from wagtail.log_actions import registry
-from wagtail.models import Page, Site
+from wagtail.models import ModelLogEntry, Page, Site
 
 from thesaban.monitoring import history, services
 from thesaban.monitoring.models import Finding, FindingLogEntry
@@ -15,6 +17,8 @@ from thesaban.pages.models import HomePage, SectionPage
 
 from .factories import CheckRunFactory, FindingFactory
 from .test_services import SiteCheckTestCase
+
+migration = import_module("thesaban.monitoring.migrations.0007_finding_log_entries_per_site")
 
 
 class FindingHistoryTestCase(TestCase):
@@ -202,3 +206,38 @@ class CheckWritesHistoryTests(SiteCheckTestCase):
         self.assertEqual(
             self.actions(finding), [(history.OPENED, None), (history.STILL_THERE, self.staff)]
         )
+
+
+class EarlierEntriesTests(FindingHistoryTestCase):
+    def test_the_migration_moves_them_to_their_finding_s_municipality(self):
+        """Entries Wagtail kept for findings before they had their own model move over with
+        everything they said; one of a finding no longer there stays where it was."""
+        content_type = ContentType.objects.get_for_model(Finding)
+        finding = self.findings[0]
+        accepted = ModelLogEntry.objects.create(
+            content_type=content_type,
+            object_id=str(finding.pk),
+            label=str(finding),
+            action=history.ACCEPTED,
+            timestamp=self.first_seen,
+            user=self.staff,
+            data={"reason": "ปลายทางปิดชั่วคราว"},
+        )
+        orphan = ModelLogEntry.objects.create(
+            content_type=content_type,
+            object_id="999999",
+            label="ลิงก์เสีย",
+            action=history.OPENED,
+            timestamp=self.first_seen,
+        )
+
+        migration.move_to_finding_entries(apps, None)
+
+        [entry] = FindingLogEntry.objects.all()
+        self.assertEqual((entry.finding_id, entry.site_id), (finding.pk, finding.site_id))
+        self.assertEqual(
+            (entry.action, entry.user, entry.timestamp, entry.data, entry.label),
+            (accepted.action, self.staff, self.first_seen, accepted.data, accepted.label),
+        )
+        self.assertEqual(entry.message, "ยอมรับข้อบกพร่องนี้ เหตุผล: ปลายทางปิดชั่วคราว")
+        self.assertEqual(list(ModelLogEntry.objects.filter(content_type=content_type)), [orphan])
