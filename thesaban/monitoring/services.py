@@ -274,7 +274,8 @@ def check_page(*, page: Page, user=None, fixed: Finding | None = None) -> tuple[
             opened = _record(result, run=None, site_id=site.pk)
     # The content checks of this page (its section's rules, its workflow and window, the files
     # it uses) are still true or not whether it is live: what still is must stay open.
-    for result in content_checks.find_problems(site=site, page=page) if site else ():
+    results = content_checks.find_problems(site=site, page=page) if site is not None else []
+    for result in results:
         seen |= {_fingerprint(problem, page) for problem in result.problems}
         with transaction.atomic():
             opened += _record(result, run=None, site_id=site.pk)
