@@ -719,6 +719,18 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
     return results
 
 
+def interrupt_on_signals() -> None:
+    """Ctrl-C, kill and a closed terminal all raise KeyboardInterrupt, so the caller's clean-up
+    runs. SIGINT is set explicitly: a background job inherits it ignored, and then Python would
+    not raise KeyboardInterrupt."""
+
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
+
+
 def main() -> int:
     args = parse_args()
     if args.report:
@@ -729,13 +741,7 @@ def main() -> int:
         print(report)
         return 0
 
-    def on_signal(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    # Ctrl-C, kill and a closed terminal all end in the cleanup below. SIGINT is set explicitly:
-    # a background job inherits it ignored, and then Python would not raise KeyboardInterrupt.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, on_signal)
+    interrupt_on_signals()
     tmp = Path(tempfile.mkdtemp(prefix="thesaban-bench-"))
     try:
         results = run(args, tmp)

@@ -7,6 +7,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from thesaban.accounts.views.site_history import MunicipalityLogEntriesView
 from thesaban.core.slugs import thai_serve_path
 from thesaban.pages import views as page_views
 from thesaban.publishing import admin_views as publishing_admin_views
@@ -21,10 +22,17 @@ urlpatterns = [
         require_admin_access(publishing_admin_views.workflow_action),
         name="wagtailadmin_pages_workflow_action_checked",
     ),
+    # Wagtail's site history, each municipality's own (accounts.access.log_entries_for).
+    path("admin/reports/site-history/", MunicipalityLogEntriesView.as_view()),
+    path(
+        "admin/reports/site-history/results/",
+        MunicipalityLogEntriesView.as_view(results_only=True),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", page_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", page_views.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

@@ -13,11 +13,13 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from thesaban.core.setup import register_role_permissions
+        from thesaban.core.setup import register_role_permissions, register_setup_step
 
-        from . import audit, signal_handlers
+        from . import audit, services, signal_handlers
 
         audit.register()
+        # Every municipality has its own web operators, IT administrators and confirmers.
+        register_setup_step(services.role_groups_setup_step)
         # The roles exist after `migrate`, not only after the demo loader.
         post_migrate.connect(signal_handlers.roles_after_migrate, sender=self)
         register_role_permissions(

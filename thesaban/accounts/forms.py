@@ -51,3 +51,13 @@ class OwnPasswordForm(SetPasswordForm):
                 forms.ValidationError(self.error_messages["same_as_given"], code="same_as_given"),
             )
         return cleaned_data
+
+
+class RefuseGrantForm(forms.Form):
+    reason = forms.CharField(
+        label=_("เหตุผลที่ไม่ยืนยัน"),
+        help_text=_("ผู้ขอและเจ้าของบัญชีจะได้รับอีเมลแจ้งเหตุผลนี้"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": _("กรุณาระบุเหตุผลที่ไม่ยืนยัน")},
+    )

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from contextlib import suppress
 from functools import cache
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
-from . import services
+from . import access, services
 
 # Admin pages a person owing a step may still open: the steps themselves, signing out, and
 # what those pages load (the JavaScript translations; the icon sprite, which Wagtail's
@@ -93,3 +93,37 @@ class SignInStepMiddleware:
             return resolve(path).view_name in _ALWAYS_OPEN
         except Resolver404:
             return False
+
+
+class MunicipalityGuardMiddleware:
+    """An admin address naming another municipality's record answers 404.
+
+    Wagtail's views check model-wide permissions; which municipality a page, image, person or
+    finding belongs to is `access.address_allowed`'s question, asked here for every admin
+    view before it runs, so that guessing ids shows and changes nothing.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not request.path_info.startswith(_admin_prefixes()):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and not access.may_open_view(user, match.view_name):
+            raise Http404
+        if not view_kwargs:
+            return None
+        initkwargs = getattr(view_func, "view_initkwargs", None) or {}
+        model = initkwargs.get("model") or getattr(
+            getattr(view_func, "view_class", None), "model", None
+        )
+        if not access.address_allowed(user, model=model, arguments=view_kwargs):
+            raise Http404
+        return None

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Collection, Page, Site
 
@@ -197,6 +198,97 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.site}"
+
+
+class RoleGrantQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=RoleGrant.Status.PENDING)
+
+    def decided(self):
+        return self.exclude(status=RoleGrant.Status.PENDING)
+
+    def of_site(self, site: "Site | int"):
+        return self.filter(site=site)
+
+    def for_account(self, account):
+        return self.filter(account=account)
+
+
+class RoleGrant(models.Model):
+    """A role given to an account that carries approval or publication rights: it takes
+    effect only when a second person confirms it (docs/decisions/0006-role-assignments.md).
+
+    Until then the account is not a member of the role's group. Which roles wait, and who may
+    decide, is `services.needs_confirmation` and `access.grant_decision_refusal`.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("รอการยืนยัน")
+        CONFIRMED = "confirmed", _("ยืนยันแล้ว")
+        REFUSED = "refused", _("ไม่ยืนยัน")
+        # The requester (or anyone who manages the account) took the request back.
+        WITHDRAWN = "withdrawn", _("ถอนคำขอแล้ว")
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("เทศบาล")
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_grants",
+        verbose_name=_("บัญชีผู้ใช้"),
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("บทบาท")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ผู้ขอ"),
+    )
+    requested_at = models.DateTimeField(_("ขอเมื่อ"), default=timezone.now)
+    status = models.CharField(
+        _("สถานะ"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ผู้พิจารณา"),
+    )
+    decided_at = models.DateTimeField(_("พิจารณาเมื่อ"), null=True, blank=True)
+    reason = models.TextField(_("เหตุผล"), blank=True)
+
+    objects = RoleGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("การให้สิทธิ์")
+        verbose_name_plural = _("การให้สิทธิ์")
+        constraints = [
+            # Asking twice for the same role must not make two requests to decide.
+            models.UniqueConstraint(
+                fields=["account", "group"],
+                condition=models.Q(status="pending"),
+                name="one_pending_grant_per_account_and_role",
+            ),
+            # A refusal is told to the requester and the account: it says why.
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | ~models.Q(reason=""),
+                name="refused_grant_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
+                name="decided_grant_has_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.group}"
 
 
 class AccountSecurity(models.Model):

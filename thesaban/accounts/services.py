@@ -14,6 +14,7 @@ The second half holds the staff sign-in rules: who owes a TOTP code or a new pas
 the admin opens, and who may manage whose account.
 """
 
+import dataclasses
 import enum
 import ipaddress
 import logging
@@ -21,7 +22,6 @@ from base64 import b32encode
 from collections.abc import Iterable
 from datetime import datetime
 
-import qrcode
 from axes import helpers as axes_helpers
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -31,15 +31,22 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from qrcode.image.svg import SvgPathImage
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Site
 
 from thesaban.core.setup import role_permissions, roles_with_permissions
 
 from . import roles
-from .models import AccountSecurity, Division, SiteCollection, SiteRole, StaffMembership
+from .models import (
+    AccountSecurity,
+    Division,
+    RoleGrant,
+    SiteCollection,
+    SiteRole,
+    StaffMembership,
+)
 
 _MEDIA_PERMISSIONS = {
     "wagtaildocs": ("add_document", "change_document", "choose_document"),
@@ -188,6 +195,11 @@ def _sync_page_rights(group: Group, division: Division, codenames: tuple[str, ..
         )
 
 
+def role_groups_setup_step(*, home, site: Site) -> None:
+    """`core.setup` step: the role groups of a municipality being set up."""
+    ensure_role_groups(site=site)
+
+
 def ensure_all_role_groups() -> None:
     """Every municipality's role groups and every division's, with today's rights: run after
     each `migrate`, so an install has its roles without the demo loader."""
@@ -195,6 +207,26 @@ def ensure_all_role_groups() -> None:
         ensure_role_groups(site=site)
     for division in Division.objects.select_related("site", "preparers", "supervisors"):
         ensure_division_groups(division)
+    adopt_unplaced_files()
+
+
+def adopt_unplaced_files() -> int:
+    """Images and documents in Wagtail's shared root collection go to the municipality's own,
+    where its staff have rights on them, when the install has one municipality (as every
+    install had before municipalities had collections). With several, whose they are is not
+    known: they stay for the host to place. Returns how many moved."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    sites = list(Site.objects.all()[:2])
+    root = Collection.get_first_root_node()
+    if len(sites) != 1 or root is None:
+        return 0
+    collection = site_collection(sites[0])
+    return sum(
+        model.objects.filter(collection=root).update(collection=collection)
+        for model in (get_image_model(), get_document_model())
+    )
 
 
 def site_of_groups(groups: Iterable[Group]) -> set[int]:
@@ -214,6 +246,9 @@ def join_municipality_of_groups(user: AbstractUser) -> None:
     account see and act on both.
     """
     sites = site_of_groups(user.groups.all())
+    if sites and user.is_superuser:
+        # Wagtail lets a superuser past every check: one would see every municipality.
+        raise ValidationError(_("ผู้ดูแลระบบสูงสุดของผู้ให้บริการไม่สังกัดเทศบาลใด จึงรับบทบาทในเทศบาลไม่ได้"))
     membership = StaffMembership.objects.filter(user=user).first()
     if membership is not None:
         sites.add(membership.site_id)
@@ -323,6 +358,20 @@ def require_password_change(*, user: AbstractUser, set_by: AbstractUser) -> None
     )
 
 
+def record_password_reset(
+    *, user: AbstractUser, reset_by: AbstractUser, previous_email: str = ""
+) -> None:
+    """`reset_by` set a new password for `user`: `user` chooses their own at their next sign-in
+    and is told by e-mail, also at `previous_email` if the address changed with the password
+    (whoever took over an account would change both)."""
+    from . import notifications
+
+    require_password_change(user=user, set_by=reset_by)
+    notifications.notify_password_reset(
+        account=user, actor=reset_by, addresses=[previous_email, user.email]
+    )
+
+
 def set_own_password(*, user: AbstractUser, password: str) -> None:
     """Store the password `user` chose; they owe no password change any more."""
     user.set_password(password)
@@ -367,6 +416,10 @@ def verify_totp(*, user: AbstractUser, token: str) -> TOTPDevice | None:
 
 def totp_qr_code_svg(device: TOTPDevice) -> str:
     """The device's otpauth:// address as an inline SVG QR code for an authenticator app."""
+    # Imported here: qrcode loads Pillow's drawing modules, wanted only while enrolling.
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
     image = qrcode.make(device.config_url, image_factory=SvgPathImage, box_size=10)
     return image.to_string(encoding="unicode")
 
@@ -380,12 +433,19 @@ def totp_secret_for_typing(device: TOTPDevice) -> str:
 def can_manage_account(*, actor: AbstractUser, account: AbstractUser) -> bool:
     """Whether `actor` may change `account` in the user screens.
 
-    Only a superuser changes a superuser: whoever can reset a superuser's password can
-    become one.
+    Only a superuser changes a superuser or a grant confirmer: whoever can reset a
+    superuser's password can become one.
     """
     if actor.is_superuser:
         return True
-    return not account.is_superuser and actor.has_perm("auth.change_user")
+    if account.is_superuser:
+        return False
+    # Whoever may reset the grant confirmer's password or clear their device can sign in as
+    # them and confirm the grants they asked for themselves (docs/decisions/0006). Asked of the
+    # groups, not of `access`, which ignores inactive accounts: one could be reactivated.
+    if account.pk and account.groups.filter(site_role__role="grant_confirmer").exists():
+        return False
+    return actor.has_perm("auth.change_user")
 
 
 def can_change_roles_of(*, actor: AbstractUser, account: AbstractUser) -> bool:
@@ -441,10 +501,295 @@ def record_role_changes(
         notifications.notify_roles_given(account=account, actor=actor, groups=added)
 
 
+# --- Role grants that wait for a second person (docs/decisions/0006-role-assignments.md) -
+# The IT administrator creates accounts and hands out roles; a role that approves, publishes,
+# confirms grants or manages accounts must then be confirmed by someone else (a superuser or
+# the municipality's grant confirmer), so no single person makes a publisher.
+
+GRANT_REQUESTED = "thesaban.roles.grant_requested"
+GRANT_CONFIRMED = "thesaban.roles.grant_confirmed"
+GRANT_REFUSED = "thesaban.roles.grant_refused"
+GRANT_WITHDRAWN = "thesaban.roles.grant_withdrawn"
+
+
+def _by_name(group: Group) -> str:
+    return group.name
+
+
+def groups_needing_confirmation(groups: Iterable[Group]) -> set[int]:
+    """The ids of `groups` whose grant waits for a second person: all but a division's
+    preparers, the one role that carries no approval or publication right. A group of no
+    municipality waits too: its rights are not known here."""
+    ids = {group.pk for group in groups}
+    preparers = Division.objects.filter(preparers_id__in=ids).values_list("preparers_id", flat=True)
+    return ids - set(preparers)
+
+
+def needs_confirmation(group: Group) -> bool:
+    return bool(groups_needing_confirmation([group]))
+
+
+def record_new_account(
+    *, account: AbstractUser, actor: AbstractUser, groups: Iterable[Group] = ()
+) -> StaffMembership | None:
+    """Record that `actor` created `account`, in the municipality of `actor` (or, for the
+    host, of the roles `groups` it is to get). Nobody confirms a role for an account they
+    created (`access.grant_decision_refusal`), so every screen or import that creates staff
+    accounts calls this."""
+    from . import access
+
+    site_id = access.site_id_of(actor)
+    if site_id is None:
+        sites = site_of_groups(groups)
+        site_id = sites.pop() if len(sites) == 1 else None
+    if site_id is None:
+        return None
+    # Never rewrites who made an account that already belongs somewhere.
+    membership, _created = StaffMembership.objects.get_or_create(
+        user=account, defaults={"site_id": site_id, "created_by": actor}
+    )
+    access.forget(account)
+    return membership
+
+
+@dataclasses.dataclass
+class RoleAssignment:
+    """What `assign_roles` did: the roles in effect now, the grants waiting for a second
+    person (new or asked for before), the roles taken away and the requests taken back."""
+
+    granted: list[Group] = dataclasses.field(default_factory=list)
+    pending: list[RoleGrant] = dataclasses.field(default_factory=list)
+    removed: list[Group] = dataclasses.field(default_factory=list)
+    withdrawn: list[RoleGrant] = dataclasses.field(default_factory=list)
+
+
+def _grant_site_id(*, group: Group, account: AbstractUser, actor: AbstractUser) -> int | None:
+    """The municipality whose second person decides a grant of `group`: the group's own, else
+    (a group of no municipality) the account's, else the actor's."""
+    from . import access
+
+    sites = site_of_groups([group])
+    if sites:
+        return sites.pop()
+    membership = StaffMembership.objects.filter(user=account).values_list("site_id", flat=True)
+    return membership.first() or access.site_id_of(actor)
+
+
+def _check_one_municipality(account: AbstractUser, groups: Iterable[Group]) -> None:
+    sites = site_of_groups(groups)
+    sites |= set(StaffMembership.objects.filter(user=account).values_list("site_id", flat=True))
+    if len(sites) > 1:
+        raise ValidationError(_("บัญชีหนึ่งมีบทบาทได้ในเทศบาลเดียวเท่านั้น"))
+
+
+def _log_grant(grant: RoleGrant, action: str, actor: AbstractUser | None) -> None:
+    from wagtail.log_actions import log
+
+    requested_by = grant.requested_by
+    log(
+        instance=grant.account,
+        action=action,
+        user=actor,
+        data={
+            "grant": grant.pk,
+            "role": grant.group.name,
+            "requested_by": requested_by.get_username() if requested_by else None,
+            "reason": grant.reason,
+        },
+    )
+    logger.info(
+        "role grant %s: username=%s role=%s by=%s",
+        action.rsplit(".", 1)[-1],
+        grant.account.get_username(),
+        grant.group.name,
+        actor.get_username() if actor else None,
+    )
+
+
+def _is_second_person(*, actor: AbstractUser, account: AbstractUser, site_id: int | None) -> bool:
+    """A superuser giving someone else a role in a municipality they may decide for."""
+    from . import access
+
+    if actor.pk == account.pk or not actor.is_superuser:
+        return False
+    return access.is_host_administrator(actor) or (
+        site_id is not None and access.confirms_grants(actor, site_id)
+    )
+
+
+@transaction.atomic
+def assign_roles(
+    *,
+    account: AbstractUser,
+    add: Iterable[Group],
+    remove: Iterable[Group] = (),
+    actor: AbstractUser,
+) -> RoleAssignment:
+    """Give `account` the roles `add` and take away the roles `remove`, as `actor` asks.
+
+    A role that carries no approval or publication right (a division's preparer) takes effect
+    at once, and so does any role a superuser of the municipality gives someone else: they are
+    the second person. Any other waits as a `RoleGrant` until a second person confirms it
+    (`confirm_grant`); the account is not in the role's group until then. Asking again for a
+    role that already waits changes nothing. Removing takes effect at once, and takes back a
+    request still waiting.
+
+    The user screens, their bulk "assign role" and the staff import all decide here.
+    """
+    from . import access, notifications
+
+    if not can_change_roles_of(actor=actor, account=account):
+        raise PermissionDenied
+    remove = set(remove)
+    add = set(add) - remove
+    if account.is_superuser and site_of_groups(add):
+        # The host's superusers see every municipality; a municipality's role is not theirs.
+        raise ValidationError(_("ผู้ดูแลระบบสูงสุดของผู้ให้บริการไม่สังกัดเทศบาลใด จึงรับบทบาทในเทศบาลไม่ได้"))
+    held = set(account.groups.all())
+    waiting = {
+        grant.group: grant
+        for grant in RoleGrant.objects.pending()
+        .filter(account=account)
+        .select_related("group", "requested_by")
+    }
+    _check_one_municipality(account, (held | add | set(waiting)) - remove)
+    guarded = groups_needing_confirmation(add - held)
+    now = timezone.now()
+    outcome = RoleAssignment()
+
+    for group in sorted(remove & set(waiting), key=_by_name):
+        grant = waiting.pop(group)
+        grant.status, grant.decided_by, grant.decided_at = RoleGrant.Status.WITHDRAWN, actor, now
+        grant.save(update_fields=["status", "decided_by", "decided_at"])
+        _log_grant(grant, GRANT_WITHDRAWN, actor)
+        outcome.withdrawn.append(grant)
+    outcome.removed = sorted(remove & held, key=_by_name)
+    if outcome.removed:
+        account.groups.remove(*outcome.removed)
+
+    confirmed_requests, new_requests = [], []
+    for group in sorted(add - held, key=_by_name):
+        grant = waiting.get(group)
+        if group.pk not in guarded:
+            outcome.granted.append(group)
+            continue
+        site_id = (
+            grant.site_id if grant else _grant_site_id(group=group, account=account, actor=actor)
+        )
+        if _is_second_person(actor=actor, account=account, site_id=site_id):
+            # A superuser is the second person; a request someone else made is confirmed.
+            if grant is None and site_id is not None:
+                grant = RoleGrant(site_id=site_id, account=account, group=group, requested_by=actor)
+            elif grant is not None:
+                confirmed_requests.append(grant)
+            if grant is not None:
+                grant.status, grant.decided_by, grant.decided_at = (
+                    RoleGrant.Status.CONFIRMED,
+                    actor,
+                    now,
+                )
+                grant.save()
+            outcome.granted.append(group)
+        elif grant is not None:
+            outcome.pending.append(grant)
+        elif site_id is None:
+            raise ValidationError(
+                _("ไม่ทราบว่าบทบาท %(role)s เป็นของเทศบาลใด จึงไม่มีผู้ยืนยันได้") % {"role": group.name}
+            )
+        else:
+            grant = RoleGrant.objects.create(
+                site_id=site_id, account=account, group=group, requested_by=actor, requested_at=now
+            )
+            outcome.pending.append(grant)
+            new_requests.append(grant)
+
+    if outcome.granted:
+        account.groups.add(*outcome.granted)
+    access.forget(account)
+    record_role_changes(
+        account=account,
+        actor=actor,
+        added=[g for g in outcome.granted if g not in {r.group for r in confirmed_requests}],
+        removed=outcome.removed,
+    )
+    for grant in confirmed_requests:
+        _log_grant(grant, GRANT_CONFIRMED, actor)
+        notifications.notify_grant_decided(grant=grant)
+        notifications.notify_roles_given(account=account, actor=actor, groups=[grant.group])
+    for grant in new_requests:
+        _log_grant(grant, GRANT_REQUESTED, actor)
+    if new_requests:
+        notifications.notify_grants_requested(grants=new_requests)
+    return outcome
+
+
+def _pending_for_decision(grant: RoleGrant, actor: AbstractUser) -> RoleGrant:
+    from . import access
+
+    # Locked: two confirmers deciding at once are serialised, and the second finds it decided.
+    grant = (
+        RoleGrant.objects.select_for_update(of=("self",))
+        .select_related("account", "group", "requested_by", "site")
+        .get(pk=grant.pk)
+    )
+    if grant.status != RoleGrant.Status.PENDING:
+        raise ValidationError(_("คำขอนี้ได้รับการพิจารณาไปแล้ว"), code="decided")
+    refusal = access.grant_decision_refusal(actor, grant)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    return grant
+
+
+@transaction.atomic
+def confirm_grant(*, grant: RoleGrant, actor: AbstractUser) -> RoleGrant:
+    """`actor`, a second person, confirms `grant`: the account gets the role now."""
+    from . import access, notifications
+
+    grant = _pending_for_decision(grant, actor)
+    account = grant.account
+    _check_one_municipality(account, [*account.groups.all(), grant.group])
+    account.groups.add(grant.group)
+    access.forget(account)
+    grant.status, grant.decided_by, grant.decided_at = (
+        RoleGrant.Status.CONFIRMED,
+        actor,
+        timezone.now(),
+    )
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    _log_grant(grant, GRANT_CONFIRMED, actor)
+    notifications.notify_grant_decided(grant=grant)
+    # The role's colleagues learn of a new member, as for a role that takes effect at once.
+    notifications.notify_roles_given(account=account, actor=actor, groups=[grant.group])
+    return grant
+
+
+@transaction.atomic
+def refuse_grant(*, grant: RoleGrant, actor: AbstractUser, reason: str) -> RoleGrant:
+    """`actor`, a second person, refuses `grant` and says why; the account never gets it."""
+    from . import notifications
+
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("กรุณาระบุเหตุผลที่ไม่ยืนยัน"), code="reason_required")
+    grant = _pending_for_decision(grant, actor)
+    grant.status, grant.decided_by, grant.decided_at, grant.reason = (
+        RoleGrant.Status.REFUSED,
+        actor,
+        timezone.now(),
+        reason,
+    )
+    grant.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    _log_grant(grant, GRANT_REFUSED, actor)
+    notifications.notify_grant_decided(grant=grant)
+    return grant
+
+
 def remove_totp_devices(*, user: AbstractUser, removed_by: AbstractUser) -> int:
     """Remove `user`'s TOTP devices (a lost phone) so they enrol again at their next sign-in."""
     if not can_manage_account(actor=removed_by, account=user):
         raise PermissionDenied
+    from . import notifications
+
     count, _deleted = TOTPDevice.objects.filter(user=user).delete()
     logger.warning(
         "TOTP devices removed: username=%s removed_by=%s count=%d",
@@ -452,6 +797,8 @@ def remove_totp_devices(*, user: AbstractUser, removed_by: AbstractUser) -> int:
         removed_by.get_username(),
         count,
     )
+    if count:
+        notifications.notify_totp_removed(account=user, actor=removed_by)
     return count
 
 

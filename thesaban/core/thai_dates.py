@@ -120,9 +120,12 @@ def format_thai_date(
     return text
 
 
-def format_thai_datetime(value: date | datetime | None, *, thai_digits: bool = False) -> str:
+def format_thai_datetime(
+    value: date | datetime | None, *, thai_digits: bool = False, seconds: bool = False
+) -> str:
     """A moment the Thai way in Bangkok time, e.g. ``29 มี.ค. 2564 14:05 น.``.
 
+    With `seconds`, ``29 มี.ค. 2564 14:05:09 น.`` (a log, where seconds tell events apart).
     A plain date (no time) prints as a short date; None prints "".
     """
     if value is None:
@@ -130,7 +133,8 @@ def format_thai_datetime(value: date | datetime | None, *, thai_digits: bool = F
     if not isinstance(value, datetime):
         return format_thai_date(value, thai_digits=thai_digits)
     moment = _local_datetime(value)
-    text = f"{format_thai_date(moment)} {moment:%H:%M} น."
+    clock = f"{moment:%H:%M:%S}" if seconds else f"{moment:%H:%M}"
+    text = f"{format_thai_date(moment)} {clock} น."
     return to_thai_digits(text) if thai_digits else text
 
 

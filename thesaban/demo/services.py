@@ -18,7 +18,7 @@ from PIL import ImageDraw
 from wagtail.models import Page, Site
 
 from thesaban.accounts.models import Division
-from thesaban.accounts.services import ensure_role_groups
+from thesaban.accounts.services import adopt_unplaced_files, ensure_role_groups
 from thesaban.core.models import MunicipalitySettings, SiteDocument, SiteImage
 from thesaban.core.thai_dates import fiscal_year_of
 from thesaban.pages.models import (
@@ -37,42 +37,11 @@ from thesaban.pages.models import (
     VideoPage,
 )
 from thesaban.pages.sample_files import sample_pdf, sample_png
-from thesaban.pages.services import ensure_site_structure
+from thesaban.pages.services import ensure_site_structure, ensure_usual_divisions
 
 from .problem_register import ensure_demo_register
 
 MUNICIPALITY_NAME = "เทศบาลเมืองสุขใจ"
-
-DIVISIONS = (
-    ("สำนักปลัดเทศบาล", "office"),
-    ("กองคลัง", "finance"),
-    ("กองช่าง", "engineering"),
-    ("กองสาธารณสุขและสิ่งแวดล้อม", "health"),
-    ("กองการศึกษา", "education"),
-    ("กองยุทธศาสตร์และงบประมาณ", "strategy"),
-)
-
-# Which division owns which part of the site (paths below the home page; the nearest wins).
-DIVISION_SECTIONS = {
-    "office": ("",),
-    "finance": (
-        "news/procurement",
-        "news/procurement-results",
-        "news/egp",
-        "news/egp-results",
-        "plans/procurement",
-        "plans/budget",
-        "reports/financial",
-        "reports/revenue-expenditure",
-        "reports/monthly-procurement",
-        "reports/annual-procurement",
-        "tax-guide",
-    ),
-    "strategy": ("plans", "reports/annual-performance", "reports/monitoring"),
-    "health": ("news/health-fund",),
-    "education": ("stories",),
-    "engineering": ("landmarks",),
-}
 
 # (username, role, password, division codes, Thai full name). Demo-only passwords: the README
 # says so, and production never runs the demo loader. The supervisor also supervises the
@@ -82,6 +51,9 @@ DEMO_ACCOUNTS = (
     ("supervisor", "supervisor", "demo-supervisor-2569", ("finance", "strategy"), "สมชาย รักงาน"),
     ("operator", "web_operator", "demo-operator-2569", ("office",), "วิไล เผยแพร่"),
     ("itadmin", "it_administrator", "demo-itadmin-2569", ("office",), "ประเสริฐ ระบบดี"),
+    # The municipal clerk (ปลัดเทศบาล) confirms the roles the IT administrator gives out that
+    # approve or publish (docs/decisions/0006-role-assignments.md).
+    ("clerk", "grant_confirmer", "demo-clerk-2569", ("office",), "มานพ ชูชาติ"),
 )
 
 # (name, position, group, level, division code)
@@ -300,15 +272,6 @@ def _fill_content(page: ContentPage) -> None:
     page.save_revision().publish()
 
 
-def _ensure_divisions(site: Site) -> dict[str, Division]:
-    divisions = {}
-    for order, (name, code) in enumerate(DIVISIONS):
-        divisions[code], _created = Division.objects.get_or_create(
-            site=site, code=code, defaults={"name": name, "sort_order": order}
-        )
-    return divisions
-
-
 def _ensure_people(site: Site, divisions: dict[str, Division]) -> None:
     for order, (name, position, group, level, division_code) in enumerate(PEOPLE):
         Person.objects.get_or_create(
@@ -327,14 +290,12 @@ def _ensure_people(site: Site, divisions: dict[str, Division]) -> None:
         )
 
 
-def _ensure_division_sections(home: Page, divisions: dict[str, Division]) -> None:
-    for code, paths in DIVISION_SECTIONS.items():
-        url_paths = [home.url_path + (f"{path}/" if path else "") for path in paths]
-        divisions[code].sections.add(*Page.objects.filter(url_path__in=url_paths))
-
-
 def _ensure_accounts(site: Site, divisions: dict[str, Division]) -> list[tuple[str, str]]:
-    """Create the demo accounts; return (username, password) of those created now."""
+    """Create the demo accounts; return (username, password) of those created now.
+
+    Their roles are set here in code, not through `accounts.services.assign_roles`: the demo
+    has no second person to confirm them, and nobody but the loader made these accounts.
+    """
     groups = ensure_role_groups(site=site)
     user_model = get_user_model()
     created = []
@@ -424,7 +385,7 @@ def load_demo() -> list[tuple[str, str]]:
     """Load the demo municipality. Returns the demo accounts created by this run."""
     home = ensure_site_structure()
     site = Site.objects.get(is_default_site=True)
-    divisions = _ensure_divisions(site)
+    divisions = ensure_usual_divisions(site)
     _ensure_settings(site)
     _ensure_emblem(site)
     _ensure_people(site, divisions)
@@ -468,6 +429,7 @@ def load_demo() -> list[tuple[str, str]]:
         )
         chart.save_revision().publish()
 
-    _ensure_division_sections(home, divisions)
     ensure_demo_register(divisions)
+    # Made in code, so in the shared root collection: the municipality's own, like uploads.
+    adopt_unplaced_files()
     return _ensure_accounts(site, divisions)

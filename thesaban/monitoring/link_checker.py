@@ -17,9 +17,12 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
+
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +100,9 @@ def check_links(
 async def _check_all(
     urls: list[str], limits: CheckerLimits, memory: HostMemory
 ) -> dict[str, LinkResult]:
+    # Imported here: only the check needs an HTTP client, not every web worker at start.
+    import httpx
+
     host_slots: dict[str, asyncio.Semaphore] = defaultdict(
         lambda: asyncio.Semaphore(limits.per_host)
     )
@@ -130,6 +136,8 @@ async def _check_all(
 
 
 async def _check_one(client: httpx.AsyncClient, url: str) -> LinkResult:
+    import httpx
+
     try:
         response = await client.head(url)
         if response.status_code in _RETRY_WITH_GET or response.status_code >= 500:

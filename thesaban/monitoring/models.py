@@ -86,6 +86,14 @@ class Finding(models.Model):
         EXPIRING_SOON = "expiring_soon", _("จะหมดเวลาเผยแพร่ภายใน 7 วัน")
         DOCUMENT_METADATA = "document_metadata", _("เอกสารไม่มีชื่อหรือคำอธิบาย")
         IMAGE_ALT = "image_alt", _("รูปภาพไม่มีข้อความแทนภาพ")
+        # robots.txt and the sitemap, as an outside checker reads them (site_files).
+        ROBOTS_MISSING = "robots_missing", _("ไม่มีไฟล์ robots.txt")
+        ROBOTS_NO_SITEMAP = "robots_no_sitemap", _("robots.txt ไม่ระบุแผนผังเว็บไซต์")
+        SITEMAP_UNREACHABLE = "sitemap_unreachable", _("เปิดแผนผังเว็บไซต์ไม่ได้")
+        SITEMAP_MALFORMED = "sitemap_malformed", _("แผนผังเว็บไซต์มีรูปแบบไม่ถูกต้อง")
+        SITEMAP_WRONG_HOST = "sitemap_wrong_host", _("แผนผังเว็บไซต์ระบุที่อยู่ที่ไม่ใช่ของเว็บไซต์")
+        SITEMAP_DEAD_URL = "sitemap_dead_url", _("ที่อยู่ในแผนผังเว็บไซต์เปิดไม่ได้")
+        SITEMAP_REDIRECT = "sitemap_redirect", _("ที่อยู่ในแผนผังเว็บไซต์ถูกเปลี่ยนเส้นทาง")
 
     class Severity(models.TextChoices):
         HIGH = "high", _("สูง")

@@ -14,8 +14,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from thesaban.accounts.models import Division
-from thesaban.core.mail import base_url, personal_messages, send_mail
-from thesaban.core.models import MunicipalitySettings
+from thesaban.core.mail import personal_messages, send_mail, site_link
 from thesaban.core.thai_dates import format_thai_date, format_thai_datetime
 
 from .models import SEVERITY_RANK, CheckRun, Finding
@@ -38,13 +37,12 @@ def send_digests(*, run: CheckRun) -> int:
         by_division[finding.division].append(finding)
     if not by_division:
         return 0
-    admin_base_url = base_url(site)
-    report_url = admin_base_url + reverse("monitoring_findings")
+    admin_base_url = site_link(site)
+    report_url = site_link(site, reverse("monitoring_findings"))
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     messages = []
     for division, findings in by_division.items():
         context = {
-            "municipality": MunicipalitySettings.for_site(site).name,
             "division": division,
             "findings": [_row(finding, admin_base_url=admin_base_url) for finding in findings],
             "count": len(findings),

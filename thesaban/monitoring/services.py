@@ -16,6 +16,10 @@ and checks the links in its content:
 Links are taken from the page's `<main>` only, so the menu and footer, the same on every page,
 are checked once, on the home page, where they are reported.
 
+After the pages, each site's robots.txt and sitemap are read at the site's public address, as
+an outside checker reads them (`site_files`); the sitemap's addresses are the pages just
+rendered, whose answers are reused.
+
 Each problem becomes a `Finding` for the page and the division that owns it. Pages are checked
 in tree order, a batch at a time, each batch committed with the run's progress: a run that
 stops half way keeps what it found, and the next run carries on from where it stopped. Only a
@@ -32,6 +36,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
@@ -39,7 +44,6 @@ from django.core.files.storage import default_storage
 from django.core.signals import request_finished
 from django.db import close_old_connections, transaction
 from django.db.models import F, Q
-from django.test import Client
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, Site
@@ -50,9 +54,12 @@ from thesaban.core.locks import database_lock
 from thesaban.core.thai_dates import BANGKOK
 from thesaban.publishing.windows import scheduler_lock
 
-from . import content_checks, history, link_checker
+from . import content_checks, history, link_checker, site_files
 from .models import CheckRun, ExternalLinkResult, Finding
 from .problems import PageResult, Problem
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 logger = logging.getLogger(__name__)
 
@@ -197,29 +204,24 @@ def _run_check(
                 findings_opened=F("findings_opened") + opened,
             )
         run.progress_path = batch[-1].path
+    # robots.txt and the sitemap as an outsider reads them (site_files), after the pages so
+    # that the sitemap's addresses the run rendered are not rendered again.
+    opened = _record_whole_site_check(
+        run=run,
+        find=lambda: [PageResult(page=None, problems=checker.check_site_files(site))],
+        kinds=site_files.SITE_FILE_KINDS,
+        target="site-files",
+        label="การตรวจ robots.txt และแผนผังเว็บไซต์ทำงานไม่สำเร็จ",
+    )
     # What must be there and is not, what is stuck (content_checks): a handful of queries for
     # the whole site, recorded with the run so that what is gone is closed below.
-    try:
-        with transaction.atomic():
-            opened = sum(
-                _record(result, run=run) for result in content_checks.find_problems(site=site)
-            )
-    except Exception as error:
-        # A fault in the content checks (a rule no code foresaw) must not keep every run from
-        # finishing, closing the links fixed and mailing the digests. What they found before
-        # stays open, since nobody could say it is gone, and the web operators are told.
-        logger.exception("Content checks of site check %s failed", run.pk)
-        with transaction.atomic():
-            Finding.objects.unresolved().filter(
-                site=site, kind__in=content_checks.CONTENT_KINDS
-            ).update(last_seen_run=run)
-            failure = Problem(
-                Finding.Kind.PAGE_ERROR,
-                Finding.Severity.HIGH,
-                target_url="content-checks",
-                detail=f"การตรวจข้อมูลตามเกณฑ์ทำงานไม่สำเร็จ: {_describe(error)}",
-            )
-            opened = _record(PageResult(page=None, problems=[failure]), run=run)
+    opened += _record_whole_site_check(
+        run=run,
+        find=lambda: content_checks.find_problems(site=site),
+        kinds=content_checks.CONTENT_KINDS,
+        target="content-checks",
+        label="การตรวจข้อมูลตามเกณฑ์ทำงานไม่สำเร็จ",
+    )
     CheckRun.objects.filter(pk=run.pk).update(
         heartbeat_at=timezone.now(), findings_opened=F("findings_opened") + opened
     )
@@ -252,6 +254,39 @@ def _run_check(
         run.findings_closed,
     )
     return run
+
+
+def _record_whole_site_check(
+    *,
+    run: CheckRun,
+    find: Callable[[], Iterable[PageResult]],
+    kinds: Iterable[str],
+    target: str,
+    label: str,
+) -> int:
+    """Record what a check of the whole site finds with the run; returns the findings opened.
+
+    A fault in such a check (a rule no code foresaw) must not keep every run from finishing,
+    closing the links fixed and mailing the digests. What it found before stays open, since
+    nobody could say it is gone, and the web operators are told.
+    """
+    try:
+        results = list(find())
+        with transaction.atomic():
+            return sum(_record(result, run=run) for result in results)
+    except Exception as error:
+        logger.exception("Whole-site check %r of site check %s failed", target, run.pk)
+        with transaction.atomic():
+            Finding.objects.unresolved().filter(site=run.site, kind__in=kinds).update(
+                last_seen_run=run
+            )
+            failure = Problem(
+                Finding.Kind.PAGE_ERROR,
+                Finding.Severity.HIGH,
+                target_url=target,
+                detail=f"{label}: {_describe(error)}",
+            )
+            return _record(PageResult(page=None, problems=[failure]), run=run)
 
 
 def check_page(*, page: Page, user=None, fixed: Finding | None = None) -> tuple[int, int]:
@@ -301,10 +336,11 @@ def mark_fixed(*, finding: Finding, user) -> bool:
     (`history.FIXED` or `history.STILL_THERE`, by `user`).
     """
     if finding.page is None:
-        # No page to check again (a rule whose section is gone, a file no page uses): the
-        # content checks look again instead.
+        # No page to check again (a rule whose section is gone, a file no page uses, the
+        # sitemap): the content checks, or robots.txt and the sitemap, are looked at again.
+        still_found = _is_still_found(finding)
         with transaction.atomic():
-            if content_checks.is_still_found(finding):
+            if still_found:
                 Finding.objects.filter(pk=finding.pk).update(last_seen_at=timezone.now())
                 finding.refresh_from_db()
                 log(
@@ -350,6 +386,20 @@ def accept_finding(*, finding: Finding, user, reason: str) -> Finding:
         finding.save(update_fields=["status", "accepted_by", "accepted_reason", "accepted_at"])
         log(instance=finding, action=history.ACCEPTED, user=user, data={"reason": reason})
     return finding
+
+
+def _is_still_found(finding: Finding) -> bool:
+    """Whether the problem of a finding of no page is still there, looked at again now."""
+    if finding.kind not in site_files.SITE_FILE_KINDS:
+        return content_checks.is_still_found(finding)
+    # robots.txt and the sitemap of the finding's municipality; only the one address, if the
+    # finding is about an address of the sitemap.
+    only_urls = {finding.target_url} if finding.kind in site_files.URL_KINDS else set()
+    checker = _SiteChecker(use_cache=False)
+    return any(
+        _fingerprint(problem, None) == finding.fingerprint
+        for problem in checker.check_site_files(finding.site, only_urls=only_urls)
+    )
 
 
 def start_due_check(*, now: datetime | None = None) -> list[CheckRun]:
@@ -492,6 +542,9 @@ class _SiteChecker:
         self.limits = limits
         self.use_cache = use_cache
         self.internal_results: dict[str, Problem | None] = {}
+        # What each page rendered answered (status only), by `site_files.normal_url`: the
+        # sitemap lists these addresses again, and they are not rendered twice.
+        self.page_answers: dict[str, site_files.Answer] = {}
         self._clients: dict[str, Client] = {}
         sites = list(Site.objects.values_list("hostname", "port", "root_page_id"))
         # Host and port, as a link names them: a port of 127.0.0.1 is not this site. Every
@@ -540,12 +593,40 @@ class _SiteChecker:
                     result.problems.append(problem)
         return results
 
+    def check_site_files(self, site: Site, *, only_urls: set[str] | None = None) -> list[Problem]:
+        """robots.txt, the sitemap and its addresses, through the site's public address."""
+        return site_files.find_problems(
+            site=site, fetch=self.fetch, known=self.page_answers, only_urls=only_urls
+        )
+
+    def fetch(self, url: str, *, follow: bool = False) -> site_files.Answer:
+        """Ask for `url` through Django as a visitor at its address would (`site_files.Fetch`)."""
+        parts = urlsplit(url)
+        client = self._client(url)
+        try:
+            response = client.get(
+                f"{parts.path}?{parts.query}" if parts.query else parts.path or "/",
+                follow=follow,
+                secure=parts.scheme == "https",
+            )
+        except Exception as error:
+            return site_files.Answer(None, detail=_describe(error))
+        if response.streaming:
+            _close(response)
+            body = b""
+        else:
+            body = response.content
+        return site_files.Answer(response.status_code, body, response.headers.get("Location", ""))
+
     def _client(self, url: str) -> Client:
         # One client per host for the whole check: a new Client loads the middleware again
         # on its first request, and WhiteNoise's scans every static file (~150 ms).
         parts = urlsplit(url)
         client = self._clients.get(parts.netloc)
         if client is None:
+            # Imported here: the test client is a check's tool, not every web worker's.
+            from django.test import Client
+
             client = Client(raise_request_exception=False, HTTP_HOST=parts.netloc)
             self._clients[parts.netloc] = client
         # Any session cookie makes the page cache step aside (core.page_cache): the check
@@ -560,14 +641,19 @@ class _SiteChecker:
             return None  # not under any site: nobody can reach it
         parts = urlsplit(url)
         client = self._client(url)
+        key = site_files.normal_url(url)
         try:
             response = client.get(parts.path, secure=parts.scheme == "https")
         except Exception as error:  # any failure to render is the finding
+            self.page_answers[key] = site_files.Answer(None, detail=_describe(error))
             return (
                 url,
                 "",
                 Problem(Finding.Kind.PAGE_ERROR, Finding.Severity.HIGH, detail=_describe(error)),
             )
+        self.page_answers[key] = site_files.Answer(
+            response.status_code, location=response.headers.get("Location", "")
+        )
         if response.status_code >= 400:
             detail = f"HTTP {response.status_code}"
             if getattr(response, "exc_info", None):

@@ -37,6 +37,7 @@ from wagtail.models import Page
 
 from thesaban.accounts import access as staff_access
 from thesaban.accounts.models import Division
+from thesaban.core.exports import thai_datetime_fields
 from thesaban.core.thai_dates import BANGKOK, format_thai_datetime
 
 from . import history, services
@@ -343,10 +344,7 @@ class FindingReportView(ReportView):
     # Moments as the rest of the admin shows them (Bangkok time, Buddhist year), not Wagtail's
     # default of UTC; the time to fix in days and hours.
     custom_field_preprocess = {
-        **{
-            field: {"csv": format_thai_datetime, "xlsx": format_thai_datetime}
-            for field in ("first_seen_at", "last_seen_at", "resolved_at")
-        },
+        **thai_datetime_fields("first_seen_at", "last_seen_at", "resolved_at"),
         "time_to_resolve": {"csv": format_time_to_fix, "xlsx": format_time_to_fix},
     }
 

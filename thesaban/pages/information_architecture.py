@@ -192,3 +192,37 @@ HOME_MENU: tuple[tuple[str, str], ...] = (
     ("ไร่เรื่องราวร้อยเรียน", "stories"),
     ("ที่อยู่เทศบาล", "contact"),
 )
+
+# The usual divisions of a Thai municipality (code, name) and the parts of the site each usually
+# answers for (paths below the home page; the nearest owned ancestor wins, so สำนักปลัดเทศบาล,
+# owning the home page, answers for everything the others do not). `setup_site` and
+# `create_municipality` create them unless told not to; staff edit them afterwards.
+USUAL_DIVISIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("office", "สำนักปลัดเทศบาล", ("",)),
+    (
+        "finance",
+        "กองคลัง",
+        (
+            "news/procurement",
+            "news/procurement-results",
+            "news/egp",
+            "news/egp-results",
+            "plans/procurement",
+            "plans/budget",
+            "reports/financial",
+            "reports/revenue-expenditure",
+            "reports/monthly-procurement",
+            "reports/annual-procurement",
+            "tax-guide",
+        ),
+    ),
+    ("engineering", "กองช่าง", ("landmarks",)),
+    ("education", "กองการศึกษา", ("stories",)),
+    ("health", "กองสาธารณสุขและสิ่งแวดล้อม", ("news/health-fund",)),
+    (
+        "strategy",
+        "กองยุทธศาสตร์และงบประมาณ",
+        ("plans", "reports/annual-performance", "reports/monitoring"),
+    ),
+    ("welfare", "กองสวัสดิการสังคม", ("products",)),
+)

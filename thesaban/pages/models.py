@@ -296,7 +296,11 @@ class HomePage(SitePage):
         context["executive"] = remember(
             f"home:{self.pk}:executive:{self.executive_id}",
             lambda: (
-                Person.objects.live().select_related("photo").filter(pk=self.executive_id).first()
+                Person.objects.live()
+                .of_site(self.get_site())
+                .select_related("photo")
+                .filter(pk=self.executive_id)
+                .first()
             ),
         )
         return context
@@ -370,6 +374,11 @@ class LinkPage(SitePage):
 
     def serve(self, request, *args, **kwargs):
         return HttpResponseRedirect(self.target_url)
+
+    def get_sitemap_urls(self, request=None):
+        # A sitemap lists addresses to index; a redirect is not one (search engines flag it,
+        # and so does the daily check, monitoring.site_files).
+        return []
 
 
 # --- News ----------------------------------------------------------------------------------
@@ -615,6 +624,10 @@ class PersonQuerySet(models.QuerySet):
     def in_group(self, group: str):
         return self.filter(group=group)
 
+    def of_site(self, site):
+        """The people of one municipality: listings of one site never show another's."""
+        return self.filter(site=site)
+
     def with_photos(self):
         # Each card shows a photo rendition: fetch them all at once, not one query per card.
         return self.select_related("photo", "division").prefetch_related("photo__renditions")
@@ -718,7 +731,9 @@ class PersonIndexPage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["people"] = Person.objects.live().in_group(self.group).with_photos()
+        context["people"] = (
+            Person.objects.live().of_site(self.get_site()).in_group(self.group).with_photos()
+        )
         return context
 
 
@@ -745,6 +760,7 @@ class OrgChartPage(SitePage):
         context = super().get_context(request, *args, **kwargs)
         people = list(
             Person.objects.live()
+            .of_site(self.get_site())
             .exclude(group__in=(PersonGroup.STAFF, PersonGroup.COMMUNITY))
             .with_photos()
         )

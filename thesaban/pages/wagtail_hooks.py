@@ -13,7 +13,8 @@ class PersonViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["name", "position", "group", "division"]
     list_filter = ["group", "division"]
-    search_fields = ["name", "position"]
+    # No `search_fields`: the search box uses the model's own (name, position), and naming
+    # fields makes SQLite's full-text search fail on every query (django-modelsearch#47).
 
 
 register_snippet(PersonViewSet)

@@ -7,23 +7,29 @@ a slow mail server never slows an approval down.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from wagtail.admin.admin_url_finder import AdminURLFinder
-from wagtail.models import Page, TaskState
+from wagtail.models import Page, Site, TaskState
 
-from thesaban.core.mail import enqueue_mail, personal_messages
+from thesaban.core.mail import enqueue_mail, personal_messages, site_link
 
 from . import rules
 
 
-def _send(template: str, context: dict, recipients) -> None:
+def _send(template: str, context: dict, recipients, *, obj) -> None:
     addresses = [user.email for user in recipients if user.is_active]
-    enqueue_mail(personal_messages(f"publishing/email/{template}", context, addresses))
+    site = _site_of(obj)
+    enqueue_mail(personal_messages(f"publishing/email/{template}", context, addresses, site=site))
+
+
+def _site_of(obj) -> Site | None:
+    site_id = rules.site_id_of(obj)
+    return Site.objects.filter(pk=site_id).first() if site_id else None
 
 
 def _edit_url(obj) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (AdminURLFinder().get_edit_url(obj) or "")
+    """The item's edit screen on its own municipality's domain."""
+    return site_link(_site_of(obj), AdminURLFinder().get_edit_url(obj) or "")
 
 
 def notify_task_submitted(sender, instance: TaskState, user=None, **kwargs) -> None:
@@ -52,6 +58,7 @@ def notify_task_submitted(sender, instance: TaskState, user=None, **kwargs) -> N
             "edit_url": _edit_url(obj),
         },
         recipients,
+        obj=obj,
     )
 
 
@@ -72,4 +79,5 @@ def notify_takedown(page: Page, user, reason: str) -> None:
             "edit_url": _edit_url(page),
         },
         recipients,
+        obj=page,
     )

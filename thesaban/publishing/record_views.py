@@ -20,7 +20,6 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page, Revision
 
-from thesaban.core import pdf
 from thesaban.core.models import MunicipalitySettings
 from thesaban.core.thai_dates import BANGKOK, THAI_MONTHS, buddhist_year
 
@@ -114,8 +113,11 @@ def _document(
     return render_to_string(DOCUMENT_TEMPLATE, context, request=request)
 
 
-def _pdf_response(document: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(document, content_type="application/pdf")
+def _pdf_response(html: str, filename: str) -> HttpResponse:
+    # Imported here: the PDF engine costs every web worker memory, and few requests print.
+    from thesaban.core.pdf import html_to_pdf
+
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
@@ -148,7 +150,7 @@ def record_pdf(request: HttpRequest, revision_id: int) -> HttpResponse:
     filename = (
         f"publication-record-{division}-{buddhist_year(day)}-{day:%m-%d}-{record.revision_id}.pdf"
     )
-    return _pdf_response(pdf.html_to_pdf(html), filename)
+    return _pdf_response(html, filename)
 
 
 @never_cache
@@ -178,4 +180,4 @@ def month_pdf(request: HttpRequest) -> HttpResponse:
     html = _document(request, records, title=title, for_print=True)
     code = division.code if division else "all"
     filename = f"publication-records-{code}-{filters['year']}-{filters['month']:02d}.pdf"
-    return _pdf_response(pdf.html_to_pdf(html), filename)
+    return _pdf_response(html, filename)

@@ -31,7 +31,10 @@ WIDTH = 600
 HEIGHT = 300
 _FONT_SIZE = 13
 # The report stylesheet's two halves of Sarabun (see its @font-face rules for why two names).
-FONT_FAMILY = "'Sarabun Latin', 'Sarabun Thai', sans-serif"
+# No space after the commas: WeasyPrint 70's SVG text strips the quotes of each name but not
+# the spaces, so " 'Sarabun Thai'" named no font and Thai labels fell back to any Sarabun
+# installed on the machine.
+FONT_FAMILY = "'Sarabun Latin','Sarabun Thai',sans-serif"
 _MARGIN_LEFT = 64
 _MARGIN_RIGHT = 16
 _MARGIN_TOP = 16

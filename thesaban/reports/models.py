@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +15,10 @@ from thesaban.core.thai_dates import fiscal_year_bounds, local_date
 
 
 class ProblemReportQuerySet(models.QuerySet):
+    def of_site(self, site) -> ProblemReportQuerySet:
+        """The register of one municipality (a `Site` or its id)."""
+        return self.filter(site=site)
+
     def in_fiscal_year(self, fiscal_year: int) -> ProblemReportQuerySet:
         """Entries dated in `fiscal_year` (Buddhist Era)."""
         start, end = fiscal_year_bounds(fiscal_year)
@@ -77,6 +82,21 @@ class ProblemReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def clean(self) -> None:
+        # No database constraint can follow the division to its site: an entry filed under
+        # another municipality's division would show in one register and count in another's
+        # report. The form sets a new entry's site from its division before this runs.
+        super().clean()
+        known = self.division_id is not None and self.site_id is not None
+        if known and self.division.site_id != self.site_id:
+            raise ValidationError({"division": _("ส่วนราชการนี้ไม่ได้อยู่ในเทศบาลเดียวกับบันทึกนี้")})
+
+
+class AnnualReportQuerySet(models.QuerySet):
+    def of_site(self, site) -> AnnualReportQuerySet:
+        """The reports of one municipality (a `Site` or its id)."""
+        return self.filter(site=site)
 
 
 class AnnualReport(models.Model):
@@ -154,6 +174,8 @@ class AnnualReport(models.Model):
     )
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+
+    objects = AnnualReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-fiscal_year"]

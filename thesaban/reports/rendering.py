@@ -29,7 +29,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from thesaban.core.pdf import html_to_pdf
 from thesaban.core.thai_dates import (
     fiscal_year_label,
     format_thai_date,
@@ -283,6 +282,9 @@ def render_html(
 
 def render_pdf(snapshot: dict) -> bytes:
     """The report in the official style as a PDF (fonts embedded; same snapshot, same bytes)."""
+    # Imported here: the PDF engine costs every web worker memory, and few requests print.
+    from thesaban.core.pdf import html_to_pdf
+
     return html_to_pdf(render_html(snapshot, for_pdf=True))
 
 

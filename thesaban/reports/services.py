@@ -14,22 +14,25 @@ A draft is computed afresh each time it is shown. Approving freezes it: the snap
 template version and the PDF are stored, and from then on every rendering (preview, PDF, XLSX,
 the copy sent to the site) is made from the stored snapshot, so it is the same document.
 
-The municipality's name and emblem come from its settings (`MunicipalitySettings`, Settings →
-ข้อมูลหน่วยงาน). The emblem is stored in the snapshot itself, as a `data:` URI of the image
-scaled to at most `EMBLEM_MAX_PIXELS` (a 3 cm cover emblem needs no more): a later upload,
-change or deletion of the emblem, or a lost media file, leaves an approved report as it was,
-and the PDF engine embeds it without reading a file or the network (`core.pdf`). No emblem
-set, or one that cannot be read: null, and the cover shows the site's own emblem.
+Every report is one municipality's (a Wagtail `Site`): its figures count only that site's
+pages, check runs, findings, register entries and divisions, and its name and emblem come from
+that site's settings (`MunicipalitySettings.for_site`, Settings → ข้อมูลหน่วยงาน). The
+emblem is stored in the snapshot itself, as a `data:` URI of the image scaled to at most
+`EMBLEM_MAX_PIXELS` (a 3 cm cover emblem needs no more): a later upload, change or deletion of
+the emblem, or a lost media file, leaves an approved report as it was, and the PDF engine
+embeds it without reading a file or the network (`core.pdf`). No emblem set, or one that
+cannot be read: null, and the cover shows the site's own emblem.
 
-Who may do what (a decision; see also docs/architecture.md):
+Who may do what (a decision; see also docs/architecture.md), always in one municipality: the
+person's own, or any for the host's superusers (`accounts.access`):
 
 - See the report, preview and download it: superusers, web operators and the supervisors of
-  any division, the people who answer for what is published.
+  any division of the municipality, the people who answer for what is published.
 - Word the problems, obstacles and suggestions, and approve: superusers and the supervisors of
   the division answerable for the site's annual-report section ("reports/annual-performance",
-  usually สำนักปลัด, found by `Division.objects.owning`). Announcement 3.3 has the report go
-  to the superior; web operators compile the figures but do not approve a report on their own
-  work (maker–checker).
+  usually สำนักปลัด, found by `Division.objects.owning` among the site's divisions).
+  Announcement 3.3 has the report go to the superior; web operators compile the figures but
+  do not approve a report on their own work (maker–checker).
 - Send the approved report to the site: superusers, web operators, and the preparers and
   supervisors of that division. Sending only makes a draft page: it goes public through the
   three-step workflow like any other item.
@@ -54,8 +57,8 @@ from wagtail.models import Page, Site
 
 from thesaban.accounts import access as staff_access
 from thesaban.accounts.models import Division
+from thesaban.accounts.services import site_collection
 from thesaban.core.models import MunicipalitySettings, SiteDocument, SiteImage
-from thesaban.core.pdf import DATA_URI_MAX_BYTES
 from thesaban.core.thai_dates import (
     BANGKOK,
     current_fiscal_year,
@@ -63,7 +66,6 @@ from thesaban.core.thai_dates import (
     local_date,
 )
 from thesaban.pages.models import Attachment, DocumentIndexPage, DocumentPage
-from thesaban.publishing import rules
 
 from . import rendering
 from .models import AnnualReport
@@ -87,15 +89,13 @@ def template_version() -> str:
     return str(getattr(rendering, "TEMPLATE_VERSION", "1"))
 
 
-def _default_site() -> Site | None:
-    return Site.objects.filter(is_default_site=True).select_related("root_page").first()
-
-
 def emblem_data_uri(image: SiteImage) -> str | None:
     """The emblem as a `data:` URI to freeze in the snapshot: a raster image scaled down to
     `EMBLEM_MAX_PIXELS` (PNG if it has transparency, else JPEG), an SVG as it is; None if the
     file is missing, unreadable or too large."""
     from PIL import Image, ImageOps
+
+    from thesaban.core.pdf import DATA_URI_MAX_BYTES
 
     try:
         with image.open_file() as file:
@@ -125,20 +125,18 @@ def emblem_data_uri(image: SiteImage) -> str | None:
     return f"data:{media_type};base64,{base64.b64encode(body).decode('ascii')}"
 
 
-def _municipality() -> dict:
-    site = _default_site()
-    name, emblem = "", None
-    if site is not None:
-        settings = MunicipalitySettings.for_site(site)
-        name = settings.name or site.site_name or ""
-        if settings.emblem_id is not None:
-            image = SiteImage.objects.filter(pk=settings.emblem_id).first()
-            emblem = emblem_data_uri(image) if image is not None else None
-    return {"name": name, "emblem": emblem}
+def _municipality(site: Site) -> dict:
+    settings = MunicipalitySettings.for_site(site)
+    emblem = None
+    if settings.emblem_id is not None:
+        image = SiteImage.objects.filter(pk=settings.emblem_id).first()
+        emblem = emblem_data_uri(image) if image is not None else None
+    return {"name": settings.name or site.site_name or "", "emblem": emblem}
 
 
-def build_snapshot(*, fiscal_year: int) -> dict:
-    """The report of `fiscal_year` (Buddhist Era) as it stands now, not approved."""
+def build_snapshot(*, site: Site, fiscal_year: int) -> dict:
+    """The report of municipality `site` for `fiscal_year` (Buddhist Era) as it stands now,
+    not approved."""
     period = ReportPeriod.of(fiscal_year)
     # The report is a Thai document whatever language the person asking reads the admin in.
     with translation.override("th"):
@@ -148,9 +146,9 @@ def build_snapshot(*, fiscal_year: int) -> dict:
             "fiscal_year": fiscal_year,
             "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
             "generated_at": timezone.now().astimezone(BANGKOK).isoformat(),
-            "municipality": _municipality(),
+            "municipality": _municipality(site),
             "approved": None,
-            "sections": build_sections(fiscal_year, period),
+            "sections": build_sections(site, fiscal_year, period),
         }
     # Exactly what a JSONField gives back: a draft previews as its approved copy will print,
     # and anything that is not plain JSON fails here rather than at approval.
@@ -161,14 +159,17 @@ def report_snapshot(report: AnnualReport) -> dict:
     """What to render: the frozen snapshot once approved, the live figures before."""
     if report.is_approved:
         return report.snapshot
-    return build_snapshot(fiscal_year=report.fiscal_year)
+    return build_snapshot(site=report.site, fiscal_year=report.fiscal_year)
+
+
+def municipality_label(site: Site) -> str:
+    """How the admin names a municipality to the host, who sees them all."""
+    return site.site_name or site.hostname
 
 
 # --- Who may do what ---------------------------------------------------------------------------
-def annual_report_section() -> DocumentIndexPage | None:
-    site = _default_site()
-    if site is None:
-        return None
+def annual_report_section(site: Site) -> DocumentIndexPage | None:
+    """The municipality's "รายงานผลการปฏิบัติงานประจำปี" page, where the report is sent."""
     home = site.root_page
     page = Page.objects.filter(
         path__startswith=home.path, url_path=f"{home.url_path}{ANNUAL_REPORT_SECTION}/"
@@ -177,50 +178,49 @@ def annual_report_section() -> DocumentIndexPage | None:
     return page if isinstance(page, DocumentIndexPage) else None
 
 
-def responsible_division() -> Division | None:
-    """The division answerable for the report: the one owning its section of the site."""
-    section = annual_report_section()
-    return Division.objects.owning(section) if section is not None else None
+def responsible_division(site: Site) -> Division | None:
+    """The division answerable for the report: the one of `site` owning its section."""
+    section = annual_report_section(site)
+    return Division.objects.of_site(site).owning(section) if section is not None else None
 
 
-def can_view_annual_reports(user: AbstractBaseUser) -> bool:
-    if not user.is_authenticated or not user.is_active:
+def can_view_annual_reports(user: AbstractBaseUser | None, site: Site) -> bool:
+    """Those who oversee the municipality, and the supervisors of its divisions (a staff
+    account belongs to one municipality: its divisions are that one's)."""
+    if not staff_access.may_see_site(user, site):
         return False
-    return staff_access.oversees(user) or staff_access.supervises_any(user)
+    return staff_access.oversees(user, site) or staff_access.supervises_any(user)
 
 
-def can_approve_annual_report(user: AbstractBaseUser) -> bool:
+def can_approve_annual_report(user: AbstractBaseUser | None, site: Site) -> bool:
     """Also who words the problems, obstacles and suggestions."""
-    if not user.is_authenticated or not user.is_active:
+    if not staff_access.may_see_site(user, site):
         return False
-    return user.is_superuser or rules.is_supervisor_of(user, responsible_division())
+    return user.is_superuser or staff_access.is_supervisor_of(user, responsible_division(site))
 
 
-def can_send_annual_report_to_site(user: AbstractBaseUser) -> bool:
-    if not user.is_authenticated or not user.is_active:
+def can_send_annual_report_to_site(user: AbstractBaseUser | None, site: Site) -> bool:
+    if not staff_access.may_see_site(user, site):
         return False
-    if staff_access.oversees(user):
-        return True
-    division = responsible_division()
-    return rules.is_supervisor_of(user, division) or rules.is_preparer_of(user, division)
+    return staff_access.oversees(user, site) or staff_access.works_in(
+        user, responsible_division(site)
+    )
 
 
-def offered_fiscal_years(*, now: datetime | None = None) -> list[int]:
-    """The years the admin lists, newest first: from the first year of the system to now, and
-    any year a report was made for."""
+def offered_fiscal_years(site: Site, *, now: datetime | None = None) -> list[int]:
+    """The years the admin lists for `site`, newest first: from the first year of the system
+    to now, and any year a report of that municipality was made for."""
     current = current_fiscal_year(now)
     years = set(range(FIRST_FISCAL_YEAR, current + 1))
-    years.update(AnnualReport.objects.values_list("fiscal_year", flat=True))
+    years.update(AnnualReport.objects.of_site(site).values_list("fiscal_year", flat=True))
     return sorted(years, reverse=True)
 
 
 # --- State changes -----------------------------------------------------------------------------
-def get_or_create_report(*, fiscal_year: int) -> AnnualReport:
+def get_or_create_report(*, site: Site, fiscal_year: int) -> AnnualReport:
     if not FIRST_FISCAL_YEAR <= fiscal_year <= current_fiscal_year():
         raise ValidationError(_("ไม่มีรายงานของปีงบประมาณนี้"))
-    report, _created = AnnualReport.objects.get_or_create(
-        site=_default_site(), fiscal_year=fiscal_year
-    )
+    report, _created = AnnualReport.objects.get_or_create(site=site, fiscal_year=fiscal_year)
     return report
 
 
@@ -236,7 +236,7 @@ def save_final_wording(
 ) -> AnnualReport:
     """The supervisor's final wording of announcement 3.3's three headings; refused once
     approved (the approved text is part of the frozen report)."""
-    if not can_approve_annual_report(user):
+    if not can_approve_annual_report(user, report.site):
         raise PermissionDenied(_("เฉพาะผู้บังคับบัญชาของส่วนราชการที่รับผิดชอบรายงานเท่านั้นที่แก้ไขถ้อยคำได้"))
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.is_approved:
@@ -256,9 +256,9 @@ def display_name(user: AbstractBaseUser) -> str:
     return name or user.get_username()
 
 
-def _default_position(user: AbstractBaseUser) -> str:
-    division = responsible_division()
-    if division is not None and rules.is_supervisor_of(user, division):
+def _default_position(user: AbstractBaseUser, site: Site) -> str:
+    division = responsible_division(site)
+    if division is not None and staff_access.is_supervisor_of(user, division):
         return _("ผู้บังคับบัญชา %(division)s") % {"division": division.name}
     return ""
 
@@ -270,6 +270,8 @@ def _pdf_document(report: AnnualReport, pdf: bytes) -> SiteDocument:
         description=_("รายงานผลการดำเนินงานตามมาตรการเผยแพร่ข้อมูลต่อสาธารณะ %(year)s")
         % {"year": label},
         file=ContentFile(pdf, name=f"annual-report-{report.fiscal_year}.pdf"),
+        # In the municipality's own collection: another's staff never see it in their choosers.
+        collection=site_collection(report.site),
     )
     document.save()
     return document
@@ -279,7 +281,7 @@ def _pdf_document(report: AnnualReport, pdf: bytes) -> SiteDocument:
 def approve_report(*, report: AnnualReport, user: AbstractBaseUser) -> AnnualReport:
     """Approve and freeze the report: its figures as they stand now, the template version, and
     the PDF. Refused for a year that has not ended, and a second time."""
-    if not can_approve_annual_report(user):
+    if not can_approve_annual_report(user, report.site):
         raise PermissionDenied(_("เฉพาะผู้บังคับบัญชาของส่วนราชการที่รับผิดชอบรายงานเท่านั้นที่อนุมัติได้"))
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.is_approved:
@@ -290,10 +292,10 @@ def approve_report(*, report: AnnualReport, user: AbstractBaseUser) -> AnnualRep
         raise ValidationError(
             _("อนุมัติได้เมื่อสิ้น%(year)sแล้ว") % {"year": fiscal_year_label(report.fiscal_year)}
         )
-    snapshot = build_snapshot(fiscal_year=report.fiscal_year)
+    snapshot = build_snapshot(site=report.site, fiscal_year=report.fiscal_year)
     snapshot["approved"] = {
         "by": display_name(user),
-        "position": report.approver_position or _default_position(user),
+        "position": report.approver_position or _default_position(user, report.site),
         "at": now.astimezone(BANGKOK).isoformat(),
     }
     report.snapshot = snapshot
@@ -321,14 +323,14 @@ def publish_report_to_site(*, report: AnnualReport, user: AbstractBaseUser) -> D
     """A draft DocumentPage of the approved report, its PDF attached, under the site's
     annual-report section. It goes public only through the three-step workflow: a preparer of
     the owning division submits it, a supervisor and a web operator approve it."""
-    if not can_send_annual_report_to_site(user):
+    if not can_send_annual_report_to_site(user, report.site):
         raise PermissionDenied(_("คุณไม่มีสิทธิ์ส่งรายงานไปยังเว็บไซต์"))
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_approved:
         raise ValidationError(_("ต้องอนุมัติรายงานก่อนจึงส่งไปยังเว็บไซต์ได้"))
     if report.site_page_id is not None and Page.objects.filter(pk=report.site_page_id).exists():
         raise ValidationError(_("ส่งรายงานนี้ไปยังเว็บไซต์แล้ว"))
-    parent = annual_report_section()
+    parent = annual_report_section(report.site)
     if parent is None:
         raise ValidationError(_("ไม่พบหน้า “รายงานผลการปฏิบัติงานประจำปี” ในหมวดรายงานของเว็บไซต์"))
     document = report.pdf_document

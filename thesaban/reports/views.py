@@ -1,5 +1,10 @@
 """The annual report in the Wagtail admin (Reports → รายงานผลการดำเนินงานประจำปี) and the
-register of problems, obstacles and suggestions. Who may do what: `services`, `permissions`."""
+register of problems, obstacles and suggestions. Who may do what: `services`, `permissions`.
+
+Every screen is one municipality's: the person's own (`accounts.access.site_of`). The host's
+superusers, who belong to none, choose one with `?site=<id>` (the list offers the choice);
+anyone else asking for another municipality's is answered 404, as if it did not exist.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,12 +28,15 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Site
 
+from thesaban.accounts import access
 from thesaban.core.thai_dates import fiscal_year_label, format_thai_date, format_thai_datetime
 
 from . import rendering, services
-from .forms import FinalWordingForm, ProblemReportForm
+from .forms import FinalWordingForm, ProblemReportFilterSet, ProblemReportForm
 from .models import AnnualReport, ProblemReport
 from .permissions import ProblemReportPermissionPolicy
 from .sections import ReportPeriod
@@ -36,47 +45,97 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- The annual report -------------------------------------------------------------------------
-def _require_viewer(request: HttpRequest) -> None:
-    if not services.can_view_annual_reports(request.user):
+def _own_or_first_site(user) -> Site | None:
+    """The municipality a screen shows when none is asked for: the person's own; for the
+    host, the default site (else the first)."""
+    site = access.site_of(user)
+    if site is None and access.is_host_administrator(user):
+        sites = access.sites_for(user).select_related("root_page")
+        site = sites.filter(is_default_site=True).first() or sites.order_by("pk").first()
+    return site
+
+
+def _site(request: HttpRequest) -> Site:
+    """The municipality of the request (see the module docstring); 403 for those who may not
+    see the annual report at all, 404 for another municipality's."""
+    asked = request.GET.get("site")
+    if asked is None:
+        site = _own_or_first_site(request.user)
+    else:
+        # Not a number, or too large for the database's integer: no such municipality.
+        pk = int(asked) if asked.isdigit() and len(asked) <= 9 else None
+        site = Site.objects.filter(pk=pk).first() if pk is not None else None
+        if site is None or not access.may_see_site(request.user, site):
+            raise Http404(_("ไม่พบเทศบาลนี้"))
+    if site is None or not services.can_view_annual_reports(request.user, site):
         raise PermissionDenied
+    return site
 
 
-def _fiscal_year_or_404(fiscal_year: int) -> int:
-    if fiscal_year not in services.offered_fiscal_years():
+def _url(name: str, site: Site, *args) -> str:
+    """An admin URL of the report of `site`, which names it (so the host's choice sticks)."""
+    return f"{reverse(f'reports_annual:{name}', args=args)}?site={site.pk}"
+
+
+def _fiscal_year_or_404(site: Site, fiscal_year: int) -> int:
+    if fiscal_year not in services.offered_fiscal_years(site):
         raise Http404(_("ไม่มีรายงานของปีงบประมาณนี้"))
     return fiscal_year
 
 
-def _report(fiscal_year: int) -> AnnualReport:
+def _report(site: Site, fiscal_year: int) -> AnnualReport:
     """The year's report; an unsaved draft when nobody has worded or approved it yet."""
-    return AnnualReport.objects.filter(fiscal_year=fiscal_year).first() or AnnualReport(
+    return AnnualReport.objects.of_site(site).filter(
         fiscal_year=fiscal_year
-    )
+    ).first() or AnnualReport(site=site, fiscal_year=fiscal_year)
 
 
 class AnnualReportMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
-        return services.can_view_annual_reports(request.user)
+        site = _own_or_first_site(request.user)
+        return site is not None and services.can_view_annual_reports(request.user, site)
 
 
-class AnnualReportIndexView(WagtailAdminTemplateMixin, TemplateView):
+class _SiteMixin:
+    def dispatch(self, request, *args, **kwargs):
+        self.site = _site(request)
+        self.prepare(**kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def prepare(self, **kwargs) -> None:
+        """What the view reads of the municipality's report before it answers."""
+
+    @cached_property
+    def choosing_site(self) -> bool:
+        """The host sees which municipality this is, and may change it."""
+        return access.is_host_administrator(self.request.user)
+
+    @cached_property
+    def site_label(self) -> str:
+        """The municipality's name in the header, for the host only (staff know their own)."""
+        return services.municipality_label(self.site) if self.choosing_site else ""
+
+
+class AnnualReportIndexView(_SiteMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "reports/admin/index.html"
     page_title = gettext_lazy("รายงานผลการดำเนินงานประจำปี")
     header_icon = "doc-full-inverse"
 
-    def dispatch(self, request, *args, **kwargs):
-        _require_viewer(request)
-        return super().dispatch(request, *args, **kwargs)
+    def get_page_subtitle(self):
+        return self.site_label
 
     def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+        label = f"{self.page_title} · {self.site_label}" if self.site_label else self.page_title
+        return [*self.breadcrumbs_items, {"url": "", "label": label}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        reports = {report.fiscal_year: report for report in AnnualReport.objects.all()}
+        site = self.site
+        reports = {report.fiscal_year: report for report in AnnualReport.objects.of_site(site)}
+        register = ProblemReport.objects.of_site(site)
         now = timezone.now()
         rows = []
-        for year in services.offered_fiscal_years():
+        for year in services.offered_fiscal_years(site):
             report = reports.get(year)
             if report is not None and report.is_approved:
                 state = "approved"
@@ -87,43 +146,48 @@ class AnnualReportIndexView(WagtailAdminTemplateMixin, TemplateView):
             rows.append(
                 {
                     "fiscal_year": year,
+                    "url": _url("detail", site, year),
                     "label": fiscal_year_label(year),
                     "state": state,
                     "approved_on": format_thai_date(report.approved_at)
                     if report is not None and report.approved_at
                     else "",
                     "on_site": report is not None and report.site_page_id is not None,
-                    "register_entries": ProblemReport.objects.in_fiscal_year(year).count(),
+                    "register_entries": register.in_fiscal_year(year).count(),
                 }
             )
         context["rows"] = rows
+        if self.choosing_site:
+            context["site_choices"] = [
+                (choice.pk, services.municipality_label(choice), choice.pk == site.pk)
+                for choice in access.sites_for(self.request.user).order_by("pk")
+            ]
         return context
 
 
-class AnnualReportDetailView(WagtailAdminTemplateMixin, TemplateView):
+class AnnualReportDetailView(_SiteMixin, WagtailAdminTemplateMixin, TemplateView):
     """One year's report: status, buttons, the supervisor's wording and the preview."""
 
     template_name = "reports/admin/detail.html"
     header_icon = "doc-full-inverse"
 
-    def dispatch(self, request, *args, **kwargs):
-        _require_viewer(request)
-        self.fiscal_year = _fiscal_year_or_404(kwargs["fiscal_year"])
-        self.report = _report(self.fiscal_year)
-        self.can_approve = services.can_approve_annual_report(request.user)
-        return super().dispatch(request, *args, **kwargs)
+    def prepare(self, **kwargs) -> None:
+        self.fiscal_year = _fiscal_year_or_404(self.site, kwargs["fiscal_year"])
+        self.report = _report(self.site, self.fiscal_year)
+        self.can_approve = services.can_approve_annual_report(self.request.user, self.site)
 
     def get_page_title(self):
         return _("รายงานผลการดำเนินงานประจำปี")
 
     def get_page_subtitle(self):
-        return fiscal_year_label(self.fiscal_year)
+        label = fiscal_year_label(self.fiscal_year)
+        return f"{label} · {self.site_label}" if self.site_label else label
 
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("reports_annual:index"), "label": _("รายงานผลการดำเนินงานประจำปี")},
-            {"url": "", "label": fiscal_year_label(self.fiscal_year)},
+            {"url": _url("index", self.site), "label": _("รายงานผลการดำเนินงานประจำปี")},
+            {"url": "", "label": self.get_page_subtitle()},
         ]
 
     def _wording_form(self, data=None) -> FinalWordingForm | None:
@@ -137,22 +201,22 @@ class AnnualReportDetailView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        report = services.get_or_create_report(fiscal_year=self.fiscal_year)
+        report = services.get_or_create_report(site=self.site, fiscal_year=self.fiscal_year)
         try:
             services.save_final_wording(report=report, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("บันทึกถ้อยคำในรายงานแล้ว"))
-        return redirect("reports_annual:detail", self.fiscal_year)
+        return redirect(_url("detail", self.site, self.fiscal_year))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        report, user = self.report, self.request.user
-        period_ended = ReportPeriod.of(self.fiscal_year).end_moment <= timezone.now()
+        report, user, site, year = self.report, self.request.user, self.site, self.fiscal_year
+        period_ended = ReportPeriod.of(year).end_moment <= timezone.now()
         context.update(
             report=report,
-            fiscal_year=self.fiscal_year,
+            fiscal_year=year,
             form=kwargs.get("form") or self._wording_form(),
             approved_on=format_thai_datetime(report.approved_at),
             approved_by=services.display_name(report.approved_by) if report.approved_by else "",
@@ -162,26 +226,34 @@ class AnnualReportDetailView(WagtailAdminTemplateMixin, TemplateView):
             and not period_ended,
             can_send=report.is_approved
             and report.site_page_id is None
-            and services.can_send_annual_report_to_site(user),
+            and services.can_send_annual_report_to_site(user, site),
             site_page=report.site_page,
+            urls={
+                name: _url(name, site, year)
+                for name in ("detail", "preview", "pdf", "xlsx", "approve", "send_to_site")
+            },
         )
         return context
 
 
-def _links(fiscal_year: int) -> list[tuple[str, str]]:
+def _links(site: Site, fiscal_year: int) -> list[tuple[str, str]]:
     return [
-        (_("ดาวน์โหลด PDF"), reverse("reports_annual:pdf", args=[fiscal_year])),
-        (_("ดาวน์โหลด XLSX"), reverse("reports_annual:xlsx", args=[fiscal_year])),
+        (_("ดาวน์โหลด PDF"), _url("pdf", site, fiscal_year)),
+        (_("ดาวน์โหลด XLSX"), _url("xlsx", site, fiscal_year)),
     ]
+
+
+def _viewed_report(request: HttpRequest, fiscal_year: int) -> tuple[Site, AnnualReport]:
+    site = _site(request)
+    return site, _report(site, _fiscal_year_or_404(site, fiscal_year))
 
 
 @never_cache
 @xframe_options_sameorigin  # shown in an iframe on the report's own screen
 def preview(request: HttpRequest, fiscal_year: int) -> HttpResponse:
-    _require_viewer(request)
-    report = _report(_fiscal_year_or_404(fiscal_year))
+    site, report = _viewed_report(request, fiscal_year)
     snapshot = services.report_snapshot(report)
-    return HttpResponse(rendering.render_html(snapshot, links=_links(fiscal_year)))
+    return HttpResponse(rendering.render_html(snapshot, links=_links(site, fiscal_year)))
 
 
 def _filename(report: AnnualReport, extension: str) -> str:
@@ -191,8 +263,7 @@ def _filename(report: AnnualReport, extension: str) -> str:
 
 @never_cache
 def download_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
-    _require_viewer(request)
-    report = _report(_fiscal_year_or_404(fiscal_year))
+    _site, report = _viewed_report(request, fiscal_year)
     response = HttpResponse(
         rendering.render_pdf(services.report_snapshot(report)), content_type="application/pdf"
     )
@@ -202,8 +273,7 @@ def download_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 
 @never_cache
 def download_xlsx(request: HttpRequest, fiscal_year: int) -> HttpResponse:
-    _require_viewer(request)
-    report = _report(_fiscal_year_or_404(fiscal_year))
+    _site, report = _viewed_report(request, fiscal_year)
     response = HttpResponse(
         rendering.render_xlsx(services.report_snapshot(report)), content_type=XLSX_TYPE
     )
@@ -213,32 +283,32 @@ def download_xlsx(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 
 @require_POST
 def approve(request: HttpRequest, fiscal_year: int) -> HttpResponse:
-    _require_viewer(request)
-    _fiscal_year_or_404(fiscal_year)
-    if not services.can_approve_annual_report(request.user):
+    site = _site(request)
+    _fiscal_year_or_404(site, fiscal_year)
+    if not services.can_approve_annual_report(request.user, site):
         raise PermissionDenied
-    report = services.get_or_create_report(fiscal_year=fiscal_year)
+    report = services.get_or_create_report(site=site, fiscal_year=fiscal_year)
     try:
         services.approve_report(report=report, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("อนุมัติรายงานแล้ว รายงานฉบับนี้จะไม่เปลี่ยนแปลงอีก"))
-    return redirect("reports_annual:detail", fiscal_year)
+    return redirect(_url("detail", site, fiscal_year))
 
 
 @require_POST
 def send_to_site(request: HttpRequest, fiscal_year: int) -> HttpResponse:
-    _require_viewer(request)
-    _fiscal_year_or_404(fiscal_year)
-    report = AnnualReport.objects.filter(fiscal_year=fiscal_year).first()
+    site = _site(request)
+    _fiscal_year_or_404(site, fiscal_year)
+    report = AnnualReport.objects.of_site(site).filter(fiscal_year=fiscal_year).first()
     if report is None:
         raise Http404
     try:
         page = services.publish_report_to_site(report=report, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("reports_annual:detail", fiscal_year)
+        return redirect(_url("detail", site, fiscal_year))
     messages.success(
         request,
         _("สร้างฉบับร่างบนเว็บไซต์แล้ว ผู้จัดทำข้อมูลของส่วนราชการที่รับผิดชอบส่งขออนุญาตเผยแพร่ตามขั้นตอนปกติ"),
@@ -253,26 +323,29 @@ class ProblemReportCreateView(generic.CreateView):
         return super().save_instance()
 
 
-class _OwnDivisionsMixin:
-    def get_queryset(self):
-        return self.permission_policy.instances_user_has_any_permission_for(
-            self.request.user, ["change"]
-        )
+def _own_entries(view):
+    """Only the entries of the person's divisions, in their municipality: another's entry,
+    asked for by its id, is not found."""
+    return view.permission_policy.instances_user_has_any_permission_for(
+        view.request.user, ["change"]
+    )
 
 
-class ProblemReportEditView(_OwnDivisionsMixin, generic.EditView):
-    pass
+class ProblemReportEditView(generic.EditView):
+    get_queryset = _own_entries
 
 
-class ProblemReportDeleteView(_OwnDivisionsMixin, generic.DeleteView):
-    pass
+class ProblemReportDeleteView(generic.DeleteView):
+    get_queryset = _own_entries
 
 
 class ProblemReportHistoryView(HistoryView):
-    def get_base_object_queryset(self):
-        return self.permission_policy.instances_user_has_any_permission_for(
-            self.request.user, ["change"]
-        )
+    # The listing is of the entry's history; the entry itself must be one's own.
+    get_base_object_queryset = _own_entries
+
+
+class ProblemReportUsageView(UsageView):
+    get_base_object_queryset = _own_entries
 
 
 class ProblemReportIndexView(generic.IndexView):
@@ -304,6 +377,7 @@ class ProblemReportViewSet(ModelViewSet):
     edit_view_class = ProblemReportEditView
     delete_view_class = ProblemReportDeleteView
     history_view_class = ProblemReportHistoryView
+    usage_view_class = ProblemReportUsageView
     list_display = [
         "text",
         Column("kind", label=gettext_lazy("ประเภท"), accessor="get_kind_display"),
@@ -314,7 +388,8 @@ class ProblemReportViewSet(ModelViewSet):
             accessor=lambda entry: format_thai_date(entry.date),
         ),
     ]
-    list_filter = ["kind", "division"]
+    # The division filter offers the person's own divisions only (`forms`).
+    filterset_class = ProblemReportFilterSet
     search_fields = ["text"]
     list_per_page = 50
     edit_handler = ObjectList(

@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Admin pages wait until the TOTP code and a first-login password change are done.
     "thesaban.accounts.middleware.SignInStepMiddleware",
+    # An admin address naming another municipality's record answers 404 (accounts.access).
+    "thesaban.accounts.middleware.MunicipalityGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # 410 with a Thai page for an item whose publication window has ended; before Wagtail's
@@ -279,7 +281,8 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAIL_SITE_NAME = "Thesaban"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, given only the words of a query (quotes broke SQLite's).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "thesaban.core.search_backend"}}
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Only the workflow publishes, after checking three distinct people (thesaban.publishing).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "thesaban.publishing.workflow.publish_after_three_people"

@@ -1,5 +1,10 @@
 """Logins, logouts and failed logins are logged and stored; account managers see failures."""
 
+import csv
+import io
+from datetime import UTC, datetime
+
+import openpyxl
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib.auth.models import Permission
 from django.test import RequestFactory, SimpleTestCase, TestCase
@@ -73,6 +78,23 @@ class LoginFailureReportTests(TestCase):
         response = self.client.get(REPORT, {"export": "csv"})
         self.assertEqual(response.status_code, 200)
         self.assertIn("ผู้ไม่หวังดี", b"".join(response.streaming_content).decode())
+
+    def test_the_export_says_when_in_bangkok_time_with_the_buddhist_year(self):
+        """As the screen does; not UTC. 4 March 2026 21:10:09 UTC is 5 March 2569 in Bangkok."""
+        AccessFailureLog.objects.update(attempt_time=datetime(2026, 3, 4, 21, 10, 9, tzinfo=UTC))
+        log_in(self.client, self.itadmin)
+        expected = "5 มี.ค. 2569 04:10:09 น."
+        self.assertContains(self.client.get(REPORT), expected)
+
+        response = self.client.get(REPORT, {"export": "csv"})
+        content = b"".join(response.streaming_content).decode()
+        [heading, row] = list(csv.reader(io.StringIO(content)))
+        self.assertEqual(dict(zip(heading, row, strict=True))["เวลา"], expected)
+
+        response = self.client.get(REPORT, {"export": "xlsx"})
+        workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        [heading, row] = [list(values) for values in workbook.active.iter_rows(values_only=True)]
+        self.assertEqual(dict(zip(heading, row, strict=True))["เวลา"], expected)
 
     def test_staff_who_do_not_manage_accounts_cannot_see_it(self):
         log_in(self.client, self.operator)

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group
 from django.test import TestCase
+from wagtail.models import Site
 
 from thesaban.accounts.models import Division
 from thesaban.accounts.tests.factories import role_groups
@@ -20,7 +21,9 @@ class RoleGroupTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.groups = role_groups()
-        cls.division = Division.objects.create(code="finance", name="กองคลัง")
+        cls.division = Division.objects.create(
+            site=Site.objects.get(is_default_site=True), code="finance", name="กองคลัง"
+        )
 
     def test_the_web_operator_gets_what_core_pages_and_monitoring_contribute(self):
         """The municipality's settings and holidays (core), everyone's people (pages), the

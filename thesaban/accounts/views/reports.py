@@ -4,8 +4,6 @@ Reads django-axes' `AccessFailureLog`: one row per wrong password or wrong TOTP 
 username, address and time, and whether it ended in a lockout.
 """
 
-import datetime
-
 import django_filters
 from axes.models import AccessFailureLog
 from django.core.exceptions import PermissionDenied
@@ -15,13 +13,10 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.reports import ReportView
 
+from thesaban.core.exports import thai_datetime_fields
+from thesaban.core.thai_dates import format_thai_datetime
+
 from .. import services
-
-
-def thai_date_time(value: datetime.datetime) -> str:
-    # A Buddhist Era year, as everything else staff read.
-    local = timezone.localtime(value)
-    return f"{local:%d/%m}/{local.year + 543} {local:%H:%M:%S}"
 
 
 class LoginFailureFilterSet(WagtailFilterSet):
@@ -45,7 +40,11 @@ class LoginFailureReportView(ReportView):
     index_url_name = "accounts_login_failures"
     index_results_url_name = "accounts_login_failures_results"
     columns = [
-        Column("attempt_time", label=_("เวลา"), accessor=lambda f: thai_date_time(f.attempt_time)),
+        Column(
+            "attempt_time",
+            label=_("เวลา"),
+            accessor=lambda failure: format_thai_datetime(failure.attempt_time, seconds=True),
+        ),
         Column("username", label=_("ชื่อผู้ใช้")),
         Column("ip_address", label=_("ที่อยู่ IP")),
         BooleanColumn("locked_out", label=_("ถูกระงับ")),
@@ -54,6 +53,8 @@ class LoginFailureReportView(ReportView):
     ]
     export_headings = {column.name: column.label for column in columns}
     list_export = list(export_headings)
+    # Bangkok time with the Buddhist year, as on the screen; Wagtail would write UTC.
+    custom_field_preprocess = thai_datetime_fields("attempt_time", seconds=True)
 
     def dispatch(self, request, *args, **kwargs):
         if not services.can_view_sign_in_log(request.user):

@@ -177,6 +177,12 @@ def test_datetime_in_thai_digits():
     assert format_thai_datetime(moment, thai_digits=True) == "๒๙ มี.ค. ๒๕๖๔ ๑๔:๐๕ น."
 
 
+def test_datetime_with_seconds():
+    """A log's moments keep their seconds: 29 มี.ค. 2564 14:05:09 น."""
+    moment = datetime(2021, 3, 29, 7, 5, 9, tzinfo=UTC)
+    assert format_thai_datetime(moment, seconds=True) == "29 มี.ค. 2564 14:05:09 น."
+
+
 def test_datetime_of_a_plain_date_is_the_short_date():
     """A date without a time prints as a short date, with no invented midnight."""
     assert format_thai_datetime(MARCH_29_2021) == "29 มี.ค. 2564"

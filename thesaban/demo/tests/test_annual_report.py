@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
+from wagtail.models import Site
 
 from thesaban.accounts.testing import log_in
 from thesaban.core.thai_dates import current_fiscal_year
@@ -33,7 +34,8 @@ class DemoReportTests(TestCase):
         forget_cached_sites()
         call_command("load_demo", stdout=io.StringIO())
         cls.fiscal_year = current_fiscal_year() - 1
-        cls.snapshot = build_snapshot(fiscal_year=cls.fiscal_year)
+        cls.site = Site.objects.get(is_default_site=True)
+        cls.snapshot = build_snapshot(site=cls.site, fiscal_year=cls.fiscal_year)
 
     def setUp(self):
         self.addCleanup(forget_cached_sites)
@@ -52,7 +54,7 @@ class DemoReportTests(TestCase):
             blocks_of(self.snapshot, "problems"), "บันทึกปัญหา อุปสรรค และข้อเสนอแนะของส่วนราชการ"
         )
         self.assertEqual(len(register["rows"]), len(DEMO_REGISTER))
-        self.assertEqual(responsible_division().code, "strategy")
+        self.assertEqual(responsible_division(self.site).code, "strategy")
 
     def test_it_renders_as_html_pdf_and_xlsx(self):
         html = rendering.render_html(self.snapshot)
@@ -76,5 +78,5 @@ class DemoReportTests(TestCase):
 
     def test_the_demo_supervisor_may_approve_and_the_preparer_may_not(self):
         users = get_user_model().objects
-        self.assertTrue(can_approve_annual_report(users.get(username="supervisor")))
-        self.assertFalse(can_approve_annual_report(users.get(username="preparer")))
+        self.assertTrue(can_approve_annual_report(users.get(username="supervisor"), self.site))
+        self.assertFalse(can_approve_annual_report(users.get(username="preparer"), self.site))

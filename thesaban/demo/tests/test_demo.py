@@ -3,11 +3,13 @@
 from io import StringIO
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import TestCase, override_settings
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from thesaban.accounts import roles
+from thesaban.accounts.services import site_label
 from thesaban.accounts.testing import log_in
 from thesaban.core.models import SiteDocument, SiteImage
 from thesaban.demo.services import DEMO_ACCOUNTS
@@ -55,14 +57,16 @@ class DemoLoaderTests(TestCase):
     @override_settings(THESABAN_REQUIRE_TOTP=False)
     def test_one_account_per_role_can_sign_in_to_the_admin(self):
         user_model = get_user_model()
+        site = f"({site_label(Site.objects.get(is_default_site=True))})"
         expected_groups = {
-            "preparer": [f"กองคลัง · {roles.PREPARER}"],
+            "preparer": [f"กองคลัง · {roles.PREPARER} {site}"],
             "supervisor": [
-                f"กองคลัง · {roles.SUPERVISOR}",
-                f"กองยุทธศาสตร์และงบประมาณ · {roles.SUPERVISOR}",
+                f"กองคลัง · {roles.SUPERVISOR} {site}",
+                f"กองยุทธศาสตร์และงบประมาณ · {roles.SUPERVISOR} {site}",
             ],
-            "operator": [roles.WEB_OPERATOR],
-            "itadmin": [roles.IT_ADMINISTRATOR],
+            "operator": [f"{roles.WEB_OPERATOR} {site}"],
+            "itadmin": [f"{roles.IT_ADMINISTRATOR} {site}"],
+            "clerk": [f"{roles.GRANT_CONFIRMER} {site}"],
         }
         for username, _role, password, *_rest in DEMO_ACCOUNTS:
             user = user_model.objects.get(username=username)
@@ -97,3 +101,29 @@ class DemoLoaderTests(TestCase):
         log_in(self.client, get_user_model().objects.get(username="itadmin"))
         self.assertEqual(self.client.get("/admin/users/").status_code, 200)
         self.assertEqual(self.client.get("/admin/users/new/").status_code, 200)
+
+    def test_the_clerk_confirms_what_the_it_administrator_asks(self):
+        """README's demo of separation of duties: itadmin asks, clerk confirms."""
+        itadmin = get_user_model().objects.get(username="itadmin")
+        log_in(self.client, itadmin)
+        operators = Group.objects.get(site_role__role="web_operator")
+        self.client.post(
+            "/admin/users/new/",
+            {
+                "username": "somying",
+                "email": "somying@example.go.th",
+                "first_name": "สมหญิง",
+                "last_name": "ใจงาม",
+                "password1": "รหัสชั่วคราว-2569",
+                "password2": "รหัสชั่วคราว-2569",
+                "groups": [operators.pk],
+            },
+        )
+        account = get_user_model().objects.get(username="somying")
+        self.assertFalse(account.groups.exists())
+        log_in(self.client, get_user_model().objects.get(username="clerk"))
+        listing = self.client.get("/admin/role-grants/")
+        self.assertContains(listing, "somying")
+        grant = account.role_grants.get()
+        self.client.post(f"/admin/role-grants/{grant.pk}/confirm/")
+        self.assertEqual(list(account.groups.all()), [operators])

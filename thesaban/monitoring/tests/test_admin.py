@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -38,6 +38,9 @@ def user(username: str, *groups: Group):
     return person
 
 
+# The site record (localhost, port 80) is the public address, as SITE_URL says in production:
+# robots.txt and the sitemap agree with it (site_files).
+@override_settings(SITE_URL="http://localhost")
 class FindingsForStaffTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -7,7 +7,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.images.tests.utils import get_test_image_file
@@ -57,6 +57,9 @@ def problems(*, page=None, kind=None, now=None) -> list[tuple[Page | None, objec
     ]
 
 
+# The site record (localhost, port 80) is the public address, as SITE_URL says in production:
+# robots.txt and the sitemap agree with it (site_files).
+@override_settings(SITE_URL="http://localhost")
 class ContentCheckTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):

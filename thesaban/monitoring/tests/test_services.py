@@ -31,6 +31,9 @@ def paragraph(html: str):
     return [("paragraph", RichText(html))]
 
 
+# The site record (localhost, port 80) is the public address, as SITE_URL says in production:
+# robots.txt and the sitemap agree with it (site_files).
+@override_settings(SITE_URL="http://localhost")
 class SiteCheckTestCase(WithTestServer, TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -1,12 +1,15 @@
 """The parts of the annual report, each contributed by the part of the system it describes.
 
-A section is a function `(fiscal_year, period) -> dict | None` registered with `@register`:
-it returns one section of the snapshot (`{"title", "blocks"}`; `build_sections` adds the
-`key`; block types in `services`' docstring) or None to leave itself out. `build_sections` calls
-them in `order`. Every figure is counted in the fiscal year in which its event happened (a
-publication by the moment it went live, an approval by the moment it was given), and every
-"at year end" figure is computed as of the first moment after the period (1 October 00:00
-Bangkok), not as of today: a report of last year reads the same whenever it is built.
+A section is a function `(site, fiscal_year, period) -> dict | None` registered with
+`@register`: it returns one section of the report of municipality `site` (a Wagtail `Site`;
+`{"title", "blocks"}`; `build_sections` adds the `key`; block types in `services`' docstring)
+or None to leave itself out. `build_sections` calls them in `order`. Every figure is counted
+in the fiscal year in which its event happened (a publication by the moment it went live, an
+approval by the moment it was given), and every "at year end" figure is computed as of the
+first moment after the period (1 October 00:00 Bangkok), not as of today: a report of last
+year reads the same whenever it is built. Every figure is the municipality's own: pages below
+its home page (`site.root_page`), records whose `site` is it, its divisions; another
+municipality on the same install never shows.
 
 How a module contributes its section (the citizen services of the issue: complaints received,
 finished, in progress, finished on time, once a complaints app exists):
@@ -14,8 +17,8 @@ finished, in progress, finished on time, once a complaints app exists):
 1. Add `sections/<module>.py` here with one function:
 
        @register("complaints", order=400)
-       def complaints_section(fiscal_year: int, period: ReportPeriod) -> dict | None:
-           if not <the module has anything to report>:
+       def complaints_section(site: Site, fiscal_year: int, period: ReportPeriod) -> dict | None:
+           if not <the module has anything to report for site>:
                return None
            return {"title": _("การให้บริการประชาชน"), "blocks": [...]}
 
@@ -43,7 +46,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils.translation import gettext
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from thesaban.accounts.models import Division
 from thesaban.core.thai_dates import (
@@ -103,7 +106,7 @@ class ReportPeriod:
         return (day.year - self.start.year) * 12 + day.month - self.start.month
 
 
-SectionBuilder = Callable[[int, ReportPeriod], "dict | None"]
+SectionBuilder = Callable[[Site, int, ReportPeriod], "dict | None"]
 
 
 @dataclass(frozen=True)
@@ -135,12 +138,12 @@ def registered() -> list[Section]:
     return sorted(_registry.values(), key=lambda section: (section.order, section.key))
 
 
-def build_sections(fiscal_year: int, period: ReportPeriod | None = None) -> list[dict]:
-    """The report's sections in order, leaving out those with nothing to say."""
+def build_sections(site: Site, fiscal_year: int, period: ReportPeriod | None = None) -> list[dict]:
+    """The sections of `site`'s report in order, leaving out those with nothing to say."""
     period = period or ReportPeriod.of(fiscal_year)
     sections = []
     for section in registered():
-        built = section.build(fiscal_year, period)
+        built = section.build(site, fiscal_year, period)
         if built is not None and built.get("blocks"):
             sections.append({"key": section.key, **built})
     return sections
@@ -176,7 +179,7 @@ def rounded(value: float | None, digits: int) -> float | str:
 
 
 class DivisionNames:
-    """The division that owns each page, looked up in bulk.
+    """The division of `site` that owns each page, looked up in bulk.
 
     `Division.objects.owners_of` decides it as `owning` does (the nearest owned
     ancestor-or-self), for all the pages a section names in two queries: a year's report
@@ -184,14 +187,15 @@ class DivisionNames:
     busy. `load` the pages first; a page not loaded is looked up on its own.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, site: Site) -> None:
+        self._divisions = Division.objects.of_site(site)
         self._by_page: dict[int, Division | None] = {}
 
     def load(self, page_ids: Iterable[int | None]) -> None:
         wanted = {pk for pk in page_ids if pk is not None and pk not in self._by_page}
         if not wanted:
             return
-        owners = Division.objects.owners_of(Page.objects.filter(pk__in=wanted).only("path"))
+        owners = self._divisions.owners_of(Page.objects.filter(pk__in=wanted).only("path"))
         for pk in wanted:
             # A page deleted since has no owner.
             self._by_page[pk] = owners.get(pk)

@@ -8,6 +8,7 @@ kind as they were written, so that a report is never silent about what staff rec
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from thesaban.core.thai_dates import format_thai_date
 
@@ -16,11 +17,12 @@ from . import ReportPeriod, register
 
 
 @register("problems", order=900)
-def problems_section(fiscal_year: int, period: ReportPeriod) -> dict:
-    report = AnnualReport.objects.filter(fiscal_year=fiscal_year).first()
+def problems_section(site: Site, fiscal_year: int, period: ReportPeriod) -> dict:
+    report = AnnualReport.objects.of_site(site).filter(fiscal_year=fiscal_year).first()
     wording = report.final_wording() if report else {}
     entries = list(
-        ProblemReport.objects.in_fiscal_year(fiscal_year)
+        ProblemReport.objects.of_site(site)
+        .in_fiscal_year(fiscal_year)
         .select_related("division")
         .order_by("division__sort_order", "division__name", "date", "pk")
     )

@@ -3,12 +3,16 @@
 A publication is a revision of a page going live: the first "wagtail.publish" (or the
 scheduler's "wagtail.publish.scheduled") entry of that revision, as the publication record
 counts it (`publishing.records.publications`), in the fiscal year of that moment. A page
-edited and published three times counts three publications and one page. Pages deleted since
-still count, under "not known" category and division.
+edited and published three times counts three publications and one page.
+
+A municipality's publications are those of the pages below its home page. Wagtail's audit
+entry names the page only, not its site, so a page deleted since can no longer be placed in a
+municipality and is left out of every report, as the publication record's listing leaves it
+out (approving soon after the year ends keeps what was deleted later in the frozen copy).
 
 The category of a page is the top-level section under the site's home page it sits in
 (the eight categories of the announcement, and the home page's own items); the division is
-the one that owns the page (`Division.objects.owning`).
+the municipality's division that owns the page (`Division.objects.owning`).
 """
 
 from __future__ import annotations
@@ -29,23 +33,16 @@ from . import DivisionNames, ReportPeriod, register
 _STEP = Page.steplen
 
 
-def _home() -> Page | None:
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    return site.root_page if site else None
-
-
 class _Categories:
-    """The top-level section under home of each page path, and its title."""
+    """The top-level section under the municipality's home of each page path, and its title."""
 
-    def __init__(self) -> None:
-        self.home = _home()
-        self.titles: dict[str, str] = {}
-        if self.home is not None:
-            self.titles = dict(self.home.get_children().values_list("path", "title"))
+    def __init__(self, home: Page) -> None:
+        self.home = home
+        self.titles: dict[str, str] = dict(home.get_children().values_list("path", "title"))
 
     def of_path(self, path: str | None) -> str:
         """A key for the category: a tree path, "home", or "" when it is not known."""
-        if path is None or self.home is None or not path.startswith(self.home.path):
+        if path is None or not path.startswith(self.home.path):
             return ""
         if path == self.home.path:
             return "home"
@@ -58,17 +55,22 @@ class _Categories:
 
 
 @register("publishing", order=100)
-def publishing_section(fiscal_year: int, period: ReportPeriod) -> dict:
+def publishing_section(site: Site, fiscal_year: int, period: ReportPeriod) -> dict:
+    home = site.root_page
     entries = list(
         publications()
-        .filter(timestamp__gte=period.start_moment, timestamp__lt=period.end_moment)
+        .filter(
+            page__path__startswith=home.path,
+            timestamp__gte=period.start_moment,
+            timestamp__lt=period.end_moment,
+        )
         .order_by("timestamp", "pk")
-        .values("page_id", "timestamp")
+        .values("page_id", "timestamp", "page__path")
     )
-    page_ids = {entry["page_id"] for entry in entries}
-    paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path"))
-    categories = _Categories()
-    owners = DivisionNames()
+    paths = {entry["page_id"]: entry["page__path"] for entry in entries}
+    page_ids = set(paths)
+    categories = _Categories(home)
+    owners = DivisionNames(site)
     owners.load(paths)
 
     per_category: Counter[str] = Counter()
@@ -86,7 +88,7 @@ def publishing_section(fiscal_year: int, period: ReportPeriod) -> dict:
         [categories.title(key), per_category[key]]
         for key in sorted(per_category, key=lambda k: (k == "", k != "home", k))
     ]
-    divisions = list(Division.objects.all())
+    divisions = list(Division.objects.of_site(site))
     division_rows = [
         [division.name, per_division[division.pk]]
         for division in divisions
@@ -95,7 +97,7 @@ def publishing_section(fiscal_year: int, period: ReportPeriod) -> dict:
     if per_division[None]:
         division_rows.append([DivisionNames.name(None), per_division[None]])
 
-    takedowns = _takedowns(period, owners)
+    takedowns = _takedowns(home, period, owners)
     blocks: list[dict] = [
         {
             "type": "paragraph",
@@ -170,11 +172,13 @@ def _count_table(title: str, heading: str, rows: list[list]) -> dict:
     }
 
 
-def _takedowns(period: ReportPeriod, owners: DivisionNames) -> list[list]:
-    """Emergency takedowns of the year (`publishing.services.take_down`'s audit entries)."""
+def _takedowns(home: Page, period: ReportPeriod, owners: DivisionNames) -> list[list]:
+    """Emergency takedowns of the municipality's pages in the year (`publishing.services.
+    take_down`'s audit entries)."""
     entries = list(
         PageLogEntry.objects.filter(
             action=TAKEDOWN_ACTION,
+            page__path__startswith=home.path,
             timestamp__gte=period.start_moment,
             timestamp__lt=period.end_moment,
         ).order_by("timestamp", "pk")

@@ -19,6 +19,7 @@ from collections import Counter
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from thesaban.accounts.models import Division
 from thesaban.monitoring.models import CheckRun, Finding
@@ -27,15 +28,16 @@ from . import DivisionNames, ReportPeriod, hours, median, register, rounded
 
 
 @register("site_checks", order=300)
-def site_checks_section(fiscal_year: int, period: ReportPeriod) -> dict:
+def site_checks_section(site: Site, fiscal_year: int, period: ReportPeriod) -> dict:
     start, end = period.start_moment, period.end_moment
-    runs = CheckRun.objects.filter(started_at__gte=start, started_at__lt=end)
+    # The municipality's own check runs and findings (each carries its site).
+    runs = CheckRun.objects.filter(site=site, started_at__gte=start, started_at__lt=end)
     run_count = runs.count()
     finished_runs = runs.filter(status=CheckRun.Status.FINISHED).count()
 
     # Every finding that was found, fixed or still open within the year.
     findings = (
-        Finding.objects.filter(first_seen_at__lt=end)
+        Finding.objects.filter(site=site, first_seen_at__lt=end)
         .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=start))
         .values("kind", "division_id", "first_seen_at", "resolved_at", "accepted_at")
     )
@@ -74,7 +76,7 @@ def site_checks_section(fiscal_year: int, period: ReportPeriod) -> dict:
     division_totals = [by(1, found), by(1, fixed), by(1, still_open), by(1, accepted)]
     division_rows = [
         [division.name, *(totals[division.pk] for totals in division_totals)]
-        for division in Division.objects.all()
+        for division in Division.objects.of_site(site)
         if division.is_active or any(totals[division.pk] for totals in division_totals)
     ]
     if any(totals[None] for totals in division_totals):

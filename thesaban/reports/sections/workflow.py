@@ -13,7 +13,8 @@
 - Waiting at year end: task states started before the end of the period and not finished by
   then (whatever happened to them later).
 
-Pages and the snippets under the workflow (people) are counted alike.
+Pages and the snippets under the workflow (people) are counted alike, those of the
+municipality only: its pages (below its home page) and the snippets whose `site` is it.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
-from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.models import Page, Site, TaskState, WorkflowState
 
 from thesaban.core.thai_dates import format_thai_date, format_thai_datetime
 from thesaban.publishing import rules
@@ -31,13 +35,49 @@ from thesaban.publishing.models import DivisionApprovalTask, PublicationTask
 from . import DivisionNames, ReportPeriod, hours, median, percentile, register, rounded
 
 
+def _keys(queryset: QuerySet) -> QuerySet:
+    # A workflow state names its object by a text id (Wagtail's generic relation).
+    return queryset.annotate(key=Cast("pk", output_field=CharField())).values("key")
+
+
+def _has_site(model) -> bool:
+    try:
+        model._meta.get_field("site")
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def workflow_states_of(site: Site) -> QuerySet[WorkflowState]:
+    """The workflow states of `site`'s pages and of its site-scoped snippets (a snippet model
+    without a site cannot be placed in a municipality and is left out)."""
+    page_type = ContentType.objects.get_for_model(Page)
+    condition = Q(
+        base_content_type=page_type,
+        object_id__in=_keys(Page.objects.filter(path__startswith=site.root_page.path)),
+    )
+    other_types = (
+        WorkflowState.objects.exclude(base_content_type=page_type)
+        .values_list("base_content_type", flat=True)
+        .distinct()
+    )
+    for content_type in ContentType.objects.filter(pk__in=other_types):
+        model = content_type.model_class()
+        if model is not None and _has_site(model):
+            condition |= Q(
+                base_content_type=content_type,
+                object_id__in=_keys(model._default_manager.filter(site=site)),
+            )
+    return WorkflowState.objects.filter(condition)
+
+
 class _Owners:
     """The division answerable for the object of each workflow state: the pages' in bulk
     (`DivisionNames`), a snippet's (a person's) one object at a time, each asked once."""
 
-    def __init__(self, workflow_states: Iterable[WorkflowState]) -> None:
+    def __init__(self, site: Site, workflow_states: Iterable[WorkflowState]) -> None:
         self._page_type_id = ContentType.objects.get_for_model(Page).pk
-        self._pages = DivisionNames()
+        self._pages = DivisionNames(site)
         self._pages.load(
             int(state.object_id)
             for state in workflow_states
@@ -66,15 +106,17 @@ def _step_name(task_id: int, supervisor_ids: set[int], operator_ids: set[int], n
 
 
 @register("workflow", order=200)
-def workflow_section(fiscal_year: int, period: ReportPeriod) -> dict:
+def workflow_section(site: Site, fiscal_year: int, period: ReportPeriod) -> dict:
     start, end = period.start_moment, period.end_moment
+    states = workflow_states_of(site)
+    task_states = TaskState.objects.filter(workflow_state__in=states)
     supervisor_ids = set(DivisionApprovalTask.objects.values_list("pk", flat=True))
     operator_ids = set(PublicationTask.objects.values_list("pk", flat=True))
 
     # First supervisor approval of each workflow state (any year), then those given this year.
     first_approvals: dict[int, TaskState] = {}
     for state in (
-        TaskState.objects.filter(
+        task_states.filter(
             task_id__in=supervisor_ids, status=TaskState.STATUS_APPROVED, finished_at__lt=end
         )
         .select_related("workflow_state")
@@ -88,7 +130,7 @@ def workflow_section(fiscal_year: int, period: ReportPeriod) -> dict:
     ]
     to_publication = [
         hours(state.finished_at - state.workflow_state.created_at)
-        for state in TaskState.objects.filter(
+        for state in task_states.filter(
             task_id__in=operator_ids,
             status=TaskState.STATUS_APPROVED,
             workflow_state__status=WorkflowState.STATUS_APPROVED,
@@ -96,23 +138,23 @@ def workflow_section(fiscal_year: int, period: ReportPeriod) -> dict:
             finished_at__lt=end,
         ).select_related("workflow_state")
     ]
-    submitted = WorkflowState.objects.filter(created_at__gte=start, created_at__lt=end).count()
+    submitted = states.filter(created_at__gte=start, created_at__lt=end).count()
 
     rejected_states = list(
-        TaskState.objects.filter(
+        task_states.filter(
             status=TaskState.STATUS_REJECTED, finished_at__gte=start, finished_at__lt=end
         )
         .select_related("workflow_state", "revision", "task")
         .order_by("finished_at", "pk")
     )
     waiting_states = list(
-        TaskState.objects.filter(started_at__lt=end)
+        task_states.filter(started_at__lt=end)
         .exclude(finished_at__lt=end)
         .exclude(status=TaskState.STATUS_SKIPPED)
         .select_related("workflow_state", "revision", "task")
         .order_by("workflow_state__created_at", "pk")
     )
-    owners = _Owners(state.workflow_state for state in (*rejected_states, *waiting_states))
+    owners = _Owners(site, (state.workflow_state for state in (*rejected_states, *waiting_states)))
     changes = [
         [
             format_thai_datetime(state.finished_at),

@@ -8,6 +8,7 @@ tests see the report as shipped.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from thesaban.reports.sections import ReportPeriod
 
@@ -15,7 +16,7 @@ TITLE = "การให้บริการประชาชน"
 TABLE_TITLE = "เรื่องร้องเรียนจำแนกตามสถานะ"
 
 
-def citizen_services_section(fiscal_year: int, period: ReportPeriod) -> dict | None:
+def citizen_services_section(site: Site, fiscal_year: int, period: ReportPeriod) -> dict | None:
     received, finished, on_time = 12, 9, 8
     return {
         "title": TITLE,
@@ -43,9 +44,9 @@ def citizen_services_section(fiscal_year: int, period: ReportPeriod) -> dict | N
     }
 
 
-def nothing_to_report(fiscal_year: int, period: ReportPeriod) -> dict | None:
+def nothing_to_report(site: Site, fiscal_year: int, period: ReportPeriod) -> dict | None:
     return None
 
 
-def empty_section(fiscal_year: int, period: ReportPeriod) -> dict | None:
+def empty_section(site: Site, fiscal_year: int, period: ReportPeriod) -> dict | None:
     return {"title": "หัวข้อที่ไม่มีเนื้อหา", "blocks": []}

@@ -3,30 +3,19 @@ and records what."""
 
 from __future__ import annotations
 
-import time_machine
 from django.urls import reverse
 
-from thesaban.accounts.testing import log_in
 from thesaban.reports.models import AnnualReport, ProblemReport
 from thesaban.reports.views import XLSX_TYPE
 
-from .factories import FISCAL_YEAR, SeededYearTestCase, bangkok
+from .factories import FISCAL_YEAR, AdminClientMixin, SeededYearTestCase
 
-NOW = bangkok(2026, 10, 20, 14)
 # Wagtail's admin answers a refusal with a redirect to the dashboard and a message.
 REFUSED = (302, 403)
 
 
-class AdminTestCase(SeededYearTestCase):
-    def setUp(self):
-        super().setUp()
-        traveller = time_machine.travel(NOW, tick=False)
-        traveller.start()
-        self.addCleanup(traveller.stop)
-
-    def as_user(self, user):
-        self.client.logout()
-        log_in(self.client, user)
+class AdminTestCase(AdminClientMixin, SeededYearTestCase):
+    pass
 
 
 class AnnualReportAdminTests(AdminTestCase):
@@ -89,7 +78,8 @@ class AnnualReportAdminTests(AdminTestCase):
 
     def test_the_supervisor_words_approves_and_then_the_operator_sends_it(self):
         self.as_user(self.office_supervisor)
-        detail_url = reverse("reports_annual:detail", args=[FISCAL_YEAR])
+        # The screens name the municipality in their links.
+        detail_url = f"{reverse('reports_annual:detail', args=[FISCAL_YEAR])}?site={self.site.pk}"
         response = self.client.post(
             detail_url,
             {

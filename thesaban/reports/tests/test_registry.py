@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
+from wagtail.models import Site
 
 from thesaban.accounts.testing import log_in
 from thesaban.reports import rendering
@@ -38,7 +39,9 @@ class ContributedSectionTests(TestCase):
 
     def snapshot(self, fiscal_year: int = 2569) -> dict:
         with time_machine.travel(LATER, tick=False):
-            return build_snapshot(fiscal_year=fiscal_year)
+            return build_snapshot(
+                site=Site.objects.get(is_default_site=True), fiscal_year=fiscal_year
+            )
 
     def test_no_citizen_services_section_until_a_module_contributes_one(self):
         snapshot = self.snapshot()

@@ -21,6 +21,7 @@ import time_machine
 from django.test import SimpleTestCase
 from openpyxl import load_workbook
 
+from thesaban.core.testing import another_sarabun_installed, embedded_fonts, shipped_file_of
 from thesaban.core.thai_dates import to_thai_digits
 from thesaban.reports import charts, rendering
 from thesaban.reports.formatting import format_number, thai_text
@@ -40,31 +41,6 @@ def skeleton(text: str) -> str:
 
 def pdf_pages(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
-
-
-def pdf_font_names(pdf: bytes) -> set[str]:
-    """The BaseFont of every font the pages (and the forms drawn on them) use, with a flag
-    saying whether its program is embedded."""
-    names = set()
-
-    def visit(resources) -> None:
-        resources = resources.get_object() if resources is not None else {}
-        for font in (resources.get("/Font") or {}).values():
-            font = font.get_object()
-            descriptor = font.get("/FontDescriptor")
-            if descriptor is None and "/DescendantFonts" in font:
-                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor is not None else {}
-            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-            names.add((str(font["/BaseFont"]), embedded))
-        for xobject in (resources.get("/XObject") or {}).values():
-            xobject = xobject.get_object()
-            if "/Resources" in xobject:
-                visit(xobject["/Resources"])
-
-    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
-        visit(page.get("/Resources"))
-    return names
 
 
 class ReportPdfTests(SimpleTestCase):
@@ -149,16 +125,31 @@ class ReportPdfTests(SimpleTestCase):
         self.assertLessEqual(set(breaks), boundaries)
 
     def test_the_fonts_are_the_embedded_sarabun_only(self):
-        fonts = pdf_font_names(self.pdf)
-        self.assertTrue(fonts)
-        for name, embedded in fonts:
-            with self.subTest(font=name):
-                self.assertRegex(name, r"^/[A-Z]{6}\+Sarabun-(Thai|Latin)(-Bold)?$")
-                self.assertTrue(embedded)
+        """Each font is embedded and cut from the shipped Sarabun file its name says."""
+        shipped = {
+            "Sarabun-Thai": "sarabun-thai-400-normal.woff2",
+            "Sarabun-Latin": "sarabun-latin-400-normal.woff2",
+            "Sarabun-Thai-Bold": "sarabun-thai-700-normal.woff2",
+            "Sarabun-Latin-Bold": "sarabun-latin-700-normal.woff2",
+        }
+        fonts = embedded_fonts(self.pdf)
+        for font in fonts:
+            with self.subTest(font=font.name):
+                self.assertRegex(font.name, r"^/[A-Z]{6}\+Sarabun-(Thai|Latin)(-Bold)?$")
+                self.assertIsNotNone(font.program, "embedded")
+                family = font.name.partition("+")[2]
+                self.assertEqual(shipped_file_of(font.program), shipped[family])
+        self.assertEqual({font.name.partition("+")[2] for font in fonts}, set(shipped))
+
+    def test_a_sarabun_installed_on_the_machine_changes_nothing(self):
+        """Many Thai government PCs have a Sarabun of their own: the PDF is the same."""
+        with another_sarabun_installed():
+            pdf = rendering.render_pdf(sample.sample_snapshot())
         self.assertEqual(
-            {re.sub(r"^/[A-Z]+\+", "", name) for name, _ in fonts},
-            {"Sarabun-Thai", "Sarabun-Latin", "Sarabun-Thai-Bold", "Sarabun-Latin-Bold"},
+            [shipped_file_of(font.program) is not None for font in embedded_fonts(pdf)],
+            [True] * len(embedded_fonts(self.pdf)),
         )
+        self.assertEqual(pdf, self.pdf)
 
     def test_the_same_snapshot_gives_the_same_pdf(self):
         again = rendering.render_pdf(sample.sample_snapshot())

@@ -59,7 +59,7 @@ class SnapshotTests(SeededYearTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         with time_machine.travel(LATER, tick=False):
-            cls.snapshot = build_snapshot(fiscal_year=FISCAL_YEAR)
+            cls.snapshot = build_snapshot(site=cls.site, fiscal_year=FISCAL_YEAR)
 
     def test_the_snapshot_has_the_agreed_shape_and_is_plain_json(self):
         snapshot = self.snapshot
@@ -221,14 +221,16 @@ class SnapshotTests(SeededYearTestCase):
         not claimed as accepted."""
         Finding.objects.filter(target_url="f7").update(accepted_at=None)
         with time_machine.travel(LATER, tick=False):
-            blocks = blocks_of(build_snapshot(fiscal_year=FISCAL_YEAR), "site_checks")
+            blocks = blocks_of(
+                build_snapshot(site=self.site, fiscal_year=FISCAL_YEAR), "site_checks"
+            )
         self.assertEqual(figures(blocks)["ยังไม่แก้ไข ณ สิ้นปีงบประมาณ"], 4)
         self.assertEqual(figures(blocks)["ยอมรับได้ (ไม่ต้องแก้ไข) ณ สิ้นปีงบประมาณ"], 0)
 
     def test_the_year_an_accepted_finding_was_found_sees_it_open_until_accepted(self):
         """f8 was found in FY 2569 and accepted in FY 2570: accepted at the end of FY 2570."""
         with time_machine.travel(bangkok(2027, 11, 1), tick=False):
-            blocks = blocks_of(build_snapshot(fiscal_year=2570), "site_checks")
+            blocks = blocks_of(build_snapshot(site=self.site, fiscal_year=2570), "site_checks")
         accepted_column = [row[-1] for row in table(blocks, "ข้อบกพร่องจำแนกตามประเภท")["rows"]]
         self.assertEqual(figures(blocks)["ยอมรับได้ (ไม่ต้องแก้ไข) ณ สิ้นปีงบประมาณ"], 2)
         self.assertEqual(accepted_column[-1], 2)
@@ -254,10 +256,13 @@ class SnapshotTests(SeededYearTestCase):
 
     def test_the_supervisors_wording_replaces_the_register_where_given(self):
         AnnualReport.objects.create(
-            fiscal_year=FISCAL_YEAR, problems="ปัญหาข้อหนึ่ง\n\nปัญหาข้อสอง ", obstacles=""
+            site=self.site,
+            fiscal_year=FISCAL_YEAR,
+            problems="ปัญหาข้อหนึ่ง\n\nปัญหาข้อสอง ",
+            obstacles="",
         )
         with time_machine.travel(LATER, tick=False):
-            blocks = blocks_of(build_snapshot(fiscal_year=FISCAL_YEAR), "problems")
+            blocks = blocks_of(build_snapshot(site=self.site, fiscal_year=FISCAL_YEAR), "problems")
         lists = [block["items"] for block in blocks if block["type"] == "list"]
         self.assertEqual(lists[0], ["ปัญหาข้อหนึ่ง", "ปัญหาข้อสอง"])
         self.assertEqual(lists[1], ["ไม่มี"])
@@ -266,7 +271,7 @@ class SnapshotTests(SeededYearTestCase):
     def test_the_year_before_sees_its_own_events(self):
         """FY 2568 has B's publication (30 Sep 2025) and A's submission, not A's approvals."""
         with time_machine.travel(LATER, tick=False):
-            snapshot = build_snapshot(fiscal_year=2568)
+            snapshot = build_snapshot(site=self.site, fiscal_year=2568)
         publishing = figures(blocks_of(snapshot, "publishing"))
         self.assertEqual(publishing["การเผยแพร่ข้อมูล"], 1)
         self.assertEqual(publishing["การถอดข้อมูลออกจากเว็บไซต์กรณีเร่งด่วน"], 0)
@@ -281,7 +286,7 @@ class OwnerLookupTests(SeededYearTestCase):
         # Publishing clears the cached municipality details; start each count without them.
         clear_page_cache()
         with time_machine.travel(LATER, tick=False), CaptureQueriesContext(connection) as queries:
-            build_snapshot(fiscal_year=FISCAL_YEAR)
+            build_snapshot(site=self.site, fiscal_year=FISCAL_YEAR)
         return len(queries)
 
     def test_a_busier_year_asks_the_database_no_more_often(self):
@@ -312,7 +317,7 @@ class OwnerLookupTests(SeededYearTestCase):
             )
         self.assertEqual(self.queries_to_build(), before)
         with time_machine.travel(LATER, tick=False):
-            snapshot = build_snapshot(fiscal_year=FISCAL_YEAR)
+            snapshot = build_snapshot(site=self.site, fiscal_year=FISCAL_YEAR)
         self.assertEqual(
             table(blocks_of(snapshot, "publishing"), "การเผยแพร่ข้อมูลจำแนกตามส่วนราชการ")["rows"],
             [["กองคลัง", 6], ["สำนักปลัดเทศบาล", 5], ["รวม", 11]],

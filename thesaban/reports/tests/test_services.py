@@ -60,12 +60,12 @@ def cover_images(pdf: bytes) -> list[tuple[int, int]]:
 class ApprovalTests(SeededYearTestCase):
     def approve(self, user=None, at=APPROVAL_DAY) -> AnnualReport:
         with time_machine.travel(at, tick=False):
-            report = get_or_create_report(fiscal_year=FISCAL_YEAR)
+            report = get_or_create_report(site=self.site, fiscal_year=FISCAL_YEAR)
             return approve_report(report=report, user=user or self.office_supervisor)
 
     def test_approval_freezes_the_figures_the_wording_and_the_document(self):
         """Changing the data afterwards changes the live figures, never the approved report."""
-        report = get_or_create_report(fiscal_year=FISCAL_YEAR)
+        report = get_or_create_report(site=self.site, fiscal_year=FISCAL_YEAR)
         save_final_wording(
             report=report,
             user=self.office_supervisor,
@@ -100,10 +100,14 @@ class ApprovalTests(SeededYearTestCase):
         self.finding_open.resolved_at = bangkok(2026, 7, 1)
         self.finding_open.save()
         ProblemReport.objects.create(
-            division=self.finance, date=bangkok(2026, 5, 5).date(), kind="problem", text="ใหม่"
+            site=self.site,
+            division=self.finance,
+            date=bangkok(2026, 5, 5).date(),
+            kind="problem",
+            text="ใหม่",
         )
         with time_machine.travel(bangkok(2027, 1, 5), tick=False):
-            live = build_snapshot(fiscal_year=FISCAL_YEAR)
+            live = build_snapshot(site=self.site, fiscal_year=FISCAL_YEAR)
             report = AnnualReport.objects.get(pk=report.pk)
             frozen = report_snapshot(report)
             html_after = rendering.render_html(report_snapshot(report))
@@ -128,7 +132,7 @@ class ApprovalTests(SeededYearTestCase):
         self.set_emblem(emblem)
         with time_machine.travel(APPROVAL_DAY, tick=False):
             header, picture = decoded(
-                build_snapshot(fiscal_year=FISCAL_YEAR)["municipality"]["emblem"]
+                build_snapshot(site=self.site, fiscal_year=FISCAL_YEAR)["municipality"]["emblem"]
             )
         self.assertEqual(header, "data:image/jpeg;base64")
         self.assertEqual(picture.size, (512, 400))
@@ -147,7 +151,7 @@ class ApprovalTests(SeededYearTestCase):
         emblem.delete()
         with time_machine.travel(bangkok(2027, 1, 5), tick=False):
             header, picture = decoded(
-                build_snapshot(fiscal_year=FISCAL_YEAR)["municipality"]["emblem"]
+                build_snapshot(site=self.site, fiscal_year=FISCAL_YEAR)["municipality"]["emblem"]
             )
             report = AnnualReport.objects.get(pk=report.pk)
             self.assertEqual(rendering.render_html(report_snapshot(report)), html)
@@ -160,7 +164,7 @@ class ApprovalTests(SeededYearTestCase):
         emblem.file.delete(save=False)
         self.set_emblem(emblem)
         with self.assertLogs("thesaban.reports.services", "WARNING"):
-            snapshot = build_snapshot(fiscal_year=FISCAL_YEAR)
+            snapshot = build_snapshot(site=self.site, fiscal_year=FISCAL_YEAR)
         self.assertIsNone(snapshot["municipality"]["emblem"])
         self.assertIn('src="/static/img/emblem.svg"', rendering.render_html(snapshot))
 
@@ -197,7 +201,8 @@ class SendToSiteTests(SeededYearTestCase):
     def test_sending_makes_a_draft_document_page_with_the_pdf_attached(self):
         with time_machine.travel(APPROVAL_DAY, tick=False):
             report = approve_report(
-                report=get_or_create_report(fiscal_year=FISCAL_YEAR), user=self.office_supervisor
+                report=get_or_create_report(site=self.site, fiscal_year=FISCAL_YEAR),
+                user=self.office_supervisor,
             )
             page = publish_report_to_site(report=report, user=self.operator)
         page = DocumentPage.objects.get(pk=page.pk)
@@ -231,7 +236,8 @@ class SendToSiteTests(SeededYearTestCase):
         operator approve; only the last step publishes, with the report's PDF attached."""
         with time_machine.travel(APPROVAL_DAY, tick=False):
             report = approve_report(
-                report=get_or_create_report(fiscal_year=FISCAL_YEAR), user=self.office_supervisor
+                report=get_or_create_report(site=self.site, fiscal_year=FISCAL_YEAR),
+                user=self.office_supervisor,
             )
             page = publish_report_to_site(report=report, user=self.operator)
         page = DocumentPage.objects.get(pk=page.pk)
@@ -251,7 +257,7 @@ class SendToSiteTests(SeededYearTestCase):
         )
 
     def test_a_draft_report_is_not_sent(self):
-        report = get_or_create_report(fiscal_year=FISCAL_YEAR)
+        report = get_or_create_report(site=self.site, fiscal_year=FISCAL_YEAR)
         with self.assertRaisesMessage(ValidationError, "ต้องอนุมัติรายงานก่อน"):
             publish_report_to_site(report=report, user=self.operator)
         with self.assertRaises(PermissionDenied):
