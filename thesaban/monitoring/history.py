@@ -1,5 +1,4 @@
-"""A finding's history, kept in Wagtail's audit log (`FindingLogEntry`, the entry model Wagtail
-uses for findings, registered here: it carries the municipality, so each sees its own).
+"""A finding's history, kept in Wagtail's audit log (`ModelLogEntry`).
 
 Every step of a finding's life is an audit entry, so it shows in Wagtail's own site history
 report (filtered by these actions) as well as on the page findings screen:
@@ -25,8 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter
+from wagtail.models import ModelLogEntry
 
-from .models import Finding, FindingLogEntry
+from .models import Finding
 
 OPENED = "thesaban.finding.opened"
 RESOLVED = "thesaban.finding.resolved"
@@ -95,7 +95,6 @@ _FORMATTERS = {
 
 def register_actions(actions) -> None:
     """Called by the `register_log_actions` hook (`wagtail_hooks`)."""
-    actions.register_model(Finding, FindingLogEntry)
     for action, formatter in _FORMATTERS.items():
         actions.register_action(action)(formatter)
 
@@ -112,10 +111,9 @@ def log_opened(findings: Iterable[Finding]) -> int:
         return 0
     content_type = _content_type()
     entries = [
-        FindingLogEntry(
+        ModelLogEntry(
             content_type=content_type,
-            finding_id=finding.pk,
-            site_id=finding.site_id,
+            object_id=str(finding.pk),
             label=str(finding),
             action=OPENED,
             timestamp=finding.first_seen_at or timezone.now(),
@@ -123,7 +121,7 @@ def log_opened(findings: Iterable[Finding]) -> int:
         )
         for finding in findings
     ]
-    FindingLogEntry.objects.bulk_create(entries)
+    ModelLogEntry.objects.bulk_create(entries)
     return len(entries)
 
 
@@ -141,10 +139,9 @@ def log_resolved(finding_ids: Iterable[int], *, user=None, run=None, fixed=None)
     content_type = _content_type()
     now = timezone.now()
     entries = [
-        FindingLogEntry(
+        ModelLogEntry(
             content_type=content_type,
-            finding_id=finding.pk,
-            site_id=finding.site_id,
+            object_id=str(finding.pk),
             label=str(finding),
             action=FIXED if fixed is not None and finding.pk == fixed.pk else RESOLVED,
             timestamp=finding.resolved_at or now,
@@ -153,16 +150,16 @@ def log_resolved(finding_ids: Iterable[int], *, user=None, run=None, fixed=None)
         )
         for finding in Finding.objects.filter(pk__in=ids).select_related("page").order_by("pk")
     ]
-    FindingLogEntry.objects.bulk_create(entries)
+    ModelLogEntry.objects.bulk_create(entries)
     return len(entries)
 
 
 # --- Reading -------------------------------------------------------------------------------
 def entries_for(findings: Iterable[Finding | int]):
     """The audit entries of these findings, newest first, one query."""
-    ids = [getattr(finding, "pk", finding) for finding in findings]
+    ids = [str(getattr(finding, "pk", finding)) for finding in findings]
     return (
-        FindingLogEntry.objects.filter(finding_id__in=ids)
+        ModelLogEntry.objects.filter(content_type=_content_type(), object_id__in=ids)
         .select_related("user")
         .order_by("-timestamp", "-pk")
     )

@@ -5,9 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
 
 class CheckRun(models.Model):
@@ -199,51 +197,6 @@ class Finding(models.Model):
         if self.resolved_at is None:
             return None
         return self.resolved_at - self.first_seen_at
-
-
-class FindingLogEntryManager(BaseLogEntryManager):
-    def log_action(self, instance, action, **kwargs):
-        kwargs.update(finding=instance, site_id=instance.site_id)
-        return super().log_action(instance, action, **kwargs)
-
-    def viewable_by_user(self, user):
-        # Wagtail's site history lists the entries this returns: to those with a right on
-        # findings, their own municipality's only (the host's superusers: every one).
-        from thesaban.accounts import access
-
-        if not user.has_perm("monitoring.view_finding"):
-            return self.none()
-        return access.limit_to_sites_of(user, self.all())
-
-    def for_instance(self, instance):
-        return self.filter(finding_id=instance.pk)
-
-
-class FindingLogEntry(BaseLogEntry):
-    """A step in a finding's life in Wagtail's audit log (`history`): Wagtail's own entry
-    model for any model (`ModelLogEntry`) shows every municipality's to anyone with a right on
-    findings; this one carries the finding's site, and shows each its own."""
-
-    finding = models.ForeignKey(
-        Finding, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    site = models.ForeignKey(
-        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", editable=False
-    )
-
-    objects = FindingLogEntryManager()
-
-    class Meta(BaseLogEntry.Meta):
-        ordering = ["-timestamp", "-id"]
-        verbose_name = _("ประวัติข้อบกพร่องที่ตรวจพบ")
-        verbose_name_plural = _("ประวัติข้อบกพร่องที่ตรวจพบ")
-
-    def __str__(self) -> str:
-        return f"FindingLogEntry {self.pk}: {self.action} on finding {self.finding_id}"
-
-    @cached_property
-    def object_id(self):
-        return self.finding_id
 
 
 # Severity is stored as text; this puts "high" before "medium" before "low" in a query.

@@ -3,7 +3,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from thesaban.accounts import access
-from thesaban.monitoring.models import CheckRun, Finding, FreshnessRule
+from thesaban.monitoring.models import CheckRun, Finding
 
 
 def default_site() -> Site:
@@ -42,11 +42,3 @@ class FindingFactory(factory.django.DjangoModelFactory):
             target_url=finding.target_url,
         )
     )
-
-
-class FreshnessRuleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = FreshnessRule
-
-    site = factory.LazyFunction(default_site)
-    name = factory.Sequence(lambda n: f"รายการทดสอบ {n}")

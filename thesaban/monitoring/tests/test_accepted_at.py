@@ -7,9 +7,8 @@ from importlib import import_module
 import time_machine
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.test import TestCase
-from wagtail.models import ModelLogEntry
+from wagtail.log_actions import log
 
 from thesaban.monitoring import history, services
 from thesaban.monitoring.models import Finding
@@ -49,16 +48,9 @@ class AcceptedAtTests(TestCase):
             (logged, [ACCEPTED_ON]),
             (twice, [datetime(2025, 1, 1, tzinfo=UTC), ACCEPTED_ON]),
         ):
-            # Written where Wagtail kept every model's entries before findings had their own.
             for moment in moments:
-                ModelLogEntry.objects.create(
-                    content_type=ContentType.objects.get_for_model(Finding),
-                    object_id=str(finding.pk),
-                    label=str(finding),
-                    action=history.ACCEPTED,
-                    timestamp=moment,
-                    user=self.staff,
-                )
+                with time_machine.travel(moment, tick=False):
+                    log(instance=finding, action=history.ACCEPTED, user=self.staff)
         Finding.objects.filter(pk__in=[logged.pk, twice.pk, unlogged.pk]).update(
             status=Finding.Status.ACCEPTED, accepted_by=self.staff
         )

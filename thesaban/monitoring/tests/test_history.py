@@ -1,9 +1,7 @@
 """A finding's history in Wagtail's audit log: the check's bulk entries and the staff's."""
 
 from datetime import timedelta
-from importlib import import_module
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.test import TestCase
@@ -12,13 +10,11 @@ from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry, Page, Site
 
 from thesaban.monitoring import history, services
-from thesaban.monitoring.models import Finding, FindingLogEntry
+from thesaban.monitoring.models import Finding
 from thesaban.pages.models import HomePage, SectionPage
 
 from .factories import CheckRunFactory, FindingFactory
 from .test_services import SiteCheckTestCase
-
-migration = import_module("thesaban.monitoring.migrations.0007_finding_log_entries_per_site")
 
 
 class FindingHistoryTestCase(TestCase):
@@ -43,9 +39,9 @@ class FindingHistoryTestCase(TestCase):
         ]
 
     def entries(self, action=None):
-        entries = FindingLogEntry.objects.filter(
+        entries = ModelLogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Finding)
-        ).order_by("finding_id")
+        ).order_by("object_id")
         return entries.filter(action=action) if action else entries
 
 
@@ -67,7 +63,7 @@ class LogOpenedTests(FindingHistoryTestCase):
         self.assertEqual(written, 3)
         entries = list(self.entries())
         self.assertEqual(
-            [entry.object_id for entry in entries], sorted(f.pk for f in self.findings)
+            [entry.object_id for entry in entries], sorted(str(f.pk) for f in self.findings)
         )
         entry = entries[0]
         self.assertEqual(entry.action, history.OPENED)
@@ -119,7 +115,7 @@ class LogResolvedTests(FindingHistoryTestCase):
         history.log_resolved([marked.pk, other.pk], user=self.staff, fixed=marked)
         self.assertEqual(
             {(entry.object_id, entry.action) for entry in self.entries()},
-            {(marked.pk, history.FIXED), (other.pk, history.RESOLVED)},
+            {(str(marked.pk), history.FIXED), (str(other.pk), history.RESOLVED)},
         )
         # Without `fixed`, nothing is special.
         history.log_resolved([marked.pk])
@@ -206,38 +202,3 @@ class CheckWritesHistoryTests(SiteCheckTestCase):
         self.assertEqual(
             self.actions(finding), [(history.OPENED, None), (history.STILL_THERE, self.staff)]
         )
-
-
-class EarlierEntriesTests(FindingHistoryTestCase):
-    def test_the_migration_moves_them_to_their_finding_s_municipality(self):
-        """Entries Wagtail kept for findings before they had their own model move over with
-        everything they said; one of a finding no longer there stays where it was."""
-        content_type = ContentType.objects.get_for_model(Finding)
-        finding = self.findings[0]
-        accepted = ModelLogEntry.objects.create(
-            content_type=content_type,
-            object_id=str(finding.pk),
-            label=str(finding),
-            action=history.ACCEPTED,
-            timestamp=self.first_seen,
-            user=self.staff,
-            data={"reason": "ปลายทางปิดชั่วคราว"},
-        )
-        orphan = ModelLogEntry.objects.create(
-            content_type=content_type,
-            object_id="999999",
-            label="ลิงก์เสีย",
-            action=history.OPENED,
-            timestamp=self.first_seen,
-        )
-
-        migration.move_to_finding_entries(apps, None)
-
-        [entry] = FindingLogEntry.objects.all()
-        self.assertEqual((entry.finding_id, entry.site_id), (finding.pk, finding.site_id))
-        self.assertEqual(
-            (entry.action, entry.user, entry.timestamp, entry.data, entry.label),
-            (accepted.action, self.staff, self.first_seen, accepted.data, accepted.label),
-        )
-        self.assertEqual(entry.message, "ยอมรับข้อบกพร่องนี้ เหตุผล: ปลายทางปิดชั่วคราว")
-        self.assertEqual(list(ModelLogEntry.objects.filter(content_type=content_type)), [orphan])
