@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 from wagtail.models import Page as WagtailPage
 
@@ -38,6 +39,17 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOT_DIR = Path("/tmp/thesaban-screens")
+# Every page a test opens records what its Content-Security-Policy blocked (`csp_violations`):
+# the browser does not run an injected script, so it is not blocked by the page's own policy.
+_WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"}` +
+      ` at ${event.sourceFile || event.documentURI}:${event.lineNumber} (${event.sample})`
+  );
+});
+"""
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 360, "height": 740}
 
@@ -173,9 +185,21 @@ def new_page(browser: Browser, **context_options) -> Iterator[Page]:
     context = browser.new_context(locale="th-TH", **context_options)
     try:
         context.set_default_timeout(10_000)
+        context.add_init_script(_WATCH_CSP)
         yield context.new_page()
     finally:
         context.close()
+
+
+def csp_violations(page: Page) -> list[str]:
+    """What the Content-Security-Policy blocked in the page and its frames since they loaded."""
+    found = []
+    for frame in page.frames:
+        try:
+            found.extend(frame.evaluate("window.__cspViolations || []"))
+        except PlaywrightError:  # a frame that went away meanwhile
+            continue
+    return found
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from thesaban.accounts.views.site_history import MunicipalityLogEntriesView
 from thesaban.core.slugs import thai_serve_path
+from thesaban.pages import feeds as page_feeds
 from thesaban.pages import views as page_views
 from thesaban.publishing import admin_views as publishing_admin_views
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", page_views.search, name="search"),
+    path("feeds/news/<int:page_id>/", page_feeds.news_feed, name="news_feed"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", page_views.robots_txt, name="robots_txt"),
 ]

@@ -564,3 +564,11 @@ def grant_decision_refusal(user: AbstractBaseUser | None, grant: RoleGrant) -> s
 
 def may_decide_grant(user: AbstractBaseUser | None, grant: RoleGrant) -> bool:
     return grant_decision_refusal(user, grant) is None
+
+
+def users_in_reach(user: AbstractBaseUser | None, users: QuerySet) -> QuerySet:
+    """`users` cut to the staff of `user`'s municipality (every account, for the host)."""
+    if is_host_administrator(user):
+        return users
+    site_id = site_id_of(user)
+    return users.filter(staff_membership__site_id=site_id) if site_id else users.none()

@@ -158,3 +158,26 @@ def hide_host_only_reports(request, menu_items):
         for item in menu_items
         if item.name != "page-types-usage" or access.is_host_administrator(request.user)
     ]
+
+
+def _scope_page_listing_filters() -> None:
+    """The page explorer's filters offer every owner, editor and site of the install (Wagtail
+    builds their choices from all pages): cut them to the person's municipality."""
+    from wagtail.admin.views.pages.listing import GenericPageFilterSet, PageFilterSet
+
+    def users_of(original):
+        return lambda request: access.users_in_reach(request.user, original(request))
+
+    for filterset in (PageFilterSet, GenericPageFilterSet):
+        for name in ("owner", "edited_by"):
+            for filters in (filterset.declared_filters, filterset.base_filters):
+                listed = filters.get(name)
+                if listed is not None and not getattr(listed, "_thesaban_scoped", False):
+                    listed.queryset = users_of(listed.queryset)
+                    listed._thesaban_scoped = True
+        for filters in (filterset.declared_filters, filterset.base_filters):
+            if "site" in filters:
+                filters["site"].queryset = lambda request: access.sites_for(request.user)
+
+
+_scope_page_listing_filters()

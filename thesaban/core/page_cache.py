@@ -139,6 +139,8 @@ def _is_cacheable_response(response: HttpResponse) -> bool:
         and "private" not in cache_control
         and "no-cache" not in cache_control
         and "no-store" not in cache_control
+        # A nonce belongs to one response: shared, it would be known to every visitor.
+        and "'nonce-" not in response.get("Content-Security-Policy", "")
     )
 
 

@@ -285,7 +285,8 @@ def _ensure_people(site: Site, divisions: dict[str, Division]) -> None:
                 "sort_order": order,
                 "phone": f"0 5600 0000 ต่อ {100 + order}",
                 "email": f"person{order}@example.go.th",
-                "photo": _image(f"รูปถ่าย {name}", f"รูปถ่าย{name} {position}", 40 + order, (240, 300)),
+                # Twice the size of the largest card: sharp on phones' denser screens.
+                "photo": _image(f"รูปถ่าย {name}", f"รูปถ่าย{name} {position}", 40 + order, (480, 600)),
             },
         )
 

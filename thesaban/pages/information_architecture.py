@@ -11,6 +11,8 @@ guidance, products, landmarks…), which sit under the home page outside the mai
 
 from dataclasses import dataclass, field
 
+from . import policies
+
 CONTENT = "content"
 NEWS = "news"
 DOCUMENTS = "documents"
@@ -162,6 +164,42 @@ HOME_ITEMS: tuple[Item, ...] = (
     Item("ลิงก์ที่น่าสนใจ", "links", CONTENT),
     Item("ไร่เรื่องราวร้อยเรียน", "stories", NEWS, {"kind": "story"}),
     Item("ติดต่อเทศบาล", "contact", CONTENT),
+)
+
+# What the government website standard and the PDPA ask of every government site: children of
+# the home page outside the main menu, linked from every page's footer (`footer_links`). Their
+# starter text (options: the page's fields) is in `policies.py`.
+POLICY_ITEMS: tuple[Item, ...] = (
+    Item(
+        "นโยบายคุ้มครองข้อมูลส่วนบุคคล",
+        "privacy-policy",
+        CONTENT,
+        {
+            "summary": policies.PRIVACY_SUMMARY,
+            "body": policies.PRIVACY_POLICY,
+            "show_contact_details": True,
+        },
+    ),
+    Item(
+        "นโยบายเว็บไซต์",
+        "website-policy",
+        CONTENT,
+        {
+            "summary": policies.WEBSITE_SUMMARY,
+            "body": policies.WEBSITE_POLICY,
+            "show_contact_details": True,
+        },
+    ),
+    Item(
+        "ประกาศการเข้าถึงเว็บไซต์",
+        "accessibility",
+        CONTENT,
+        {
+            "summary": policies.ACCESSIBILITY_SUMMARY,
+            "body": policies.ACCESSIBILITY_STATEMENT,
+            "show_contact_details": True,
+        },
+    ),
 )
 
 # The home menu of the announcement, in its order: (label, path below the home page).

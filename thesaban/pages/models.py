@@ -15,7 +15,9 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -50,6 +52,23 @@ class SitePage(ThaiSlugMixin, Page):
 
     # Foreign keys the page's own template shows: fetched with the page when it is served.
     serve_select_related: tuple[str, ...] = ()
+    # What the page is about in a sentence or two (a field's name): the meta description and
+    # link preview when staff left the promote tab's search description empty.
+    summary_field = ""
+    # The picture that stands for the page in link previews (a foreign key's name), if any.
+    preview_image_field = ""
+    # A dated item (Open Graph's "article"), rather than a place on the site.
+    is_article = False
+
+    def meta_description(self) -> str:
+        text = self.search_description
+        if not text and self.summary_field:
+            text = getattr(self, self.summary_field)
+        return " ".join(strip_tags(text or "").split())
+
+    @property
+    def preview_image(self):
+        return getattr(self, self.preview_image_field) if self.preview_image_field else None
 
     def attachment_list(self):
         return self.attachments.select_related("document")
@@ -313,6 +332,7 @@ class SectionPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("หมวดหมู่")
@@ -328,14 +348,23 @@ class ContentPage(SitePage):
 
     summary = models.TextField(_("สรุปย่อ"), blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("เนื้อหา"), blank=True)
+    # The privacy policy names the municipality as the data controller with its contacts: shown
+    # from the municipality's settings, so the text stays right when they change.
+    show_contact_details = models.BooleanField(
+        _("แสดงชื่อ ที่อยู่ และช่องทางติดต่อของหน่วยงานท้ายหน้า"),
+        default=False,
+        help_text=_("นำมาจากข้อมูลหน่วยงาน (การตั้งค่า) โดยอัตโนมัติ"),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
+        FieldPanel("show_contact_details"),
         ATTACHMENTS_PANEL,
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    summary_field = "summary"
 
     class Meta:
         verbose_name = _("หน้าเนื้อหา")
@@ -409,12 +438,17 @@ class NewsIndexPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("kind"), FieldPanel("introduction")]
     subpage_types = ["pages.NewsPage"]
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("รายการข่าว")
 
     def news_items(self):
         return NewsPage.objects.live().child_of(self).order_by("-date", "-pk")
+
+    @property
+    def feed_url(self) -> str:
+        return reverse("news_feed", args=[self.pk])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -453,6 +487,10 @@ class NewsPage(SitePage):
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["pages.NewsIndexPage"]
     subpage_types: list[str] = []
+    serve_select_related = ("listing_image",)
+    summary_field = "summary"
+    preview_image_field = "listing_image"
+    is_article = True
 
     class Meta:
         verbose_name = _("ข่าว")
@@ -470,6 +508,7 @@ class DocumentIndexPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     subpage_types = ["pages.DocumentPage"]
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("รายการเอกสาร")
@@ -523,6 +562,8 @@ class DocumentPage(SitePage):
     ]
     parent_page_types = ["pages.DocumentIndexPage"]
     subpage_types: list[str] = []
+    summary_field = "summary"
+    is_article = True
 
     class Meta:
         verbose_name = _("เอกสาร")
@@ -541,6 +582,7 @@ class VideoIndexPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     subpage_types = ["pages.VideoPage"]
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("รายการวิดีทัศน์")
@@ -595,6 +637,8 @@ class VideoPage(SitePage):
     parent_page_types = ["pages.VideoIndexPage"]
     subpage_types: list[str] = []
     serve_select_related = ("poster", "video_file")
+    summary_field = "description"
+    preview_image_field = "poster"
 
     class Meta:
         verbose_name = _("วิดีทัศน์")
@@ -725,6 +769,7 @@ class PersonIndexPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("group"), FieldPanel("introduction")]
     subpage_types: list[str] = []
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("รายชื่อบุคลากร")
@@ -752,6 +797,7 @@ class OrgChartPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("duties")]
     subpage_types: list[str] = []
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("แผนผังโครงสร้างองค์กร")
@@ -786,6 +832,7 @@ class PlaceIndexPage(SitePage):
 
     content_panels = [*Page.content_panels, FieldPanel("kind"), FieldPanel("introduction")]
     subpage_types = ["pages.PlacePage"]
+    summary_field = "introduction"
 
     class Meta:
         verbose_name = _("รายการสถานที่/ผลิตภัณฑ์")
@@ -830,6 +877,8 @@ class PlacePage(SitePage):
     parent_page_types = ["pages.PlaceIndexPage"]
     subpage_types: list[str] = []
     serve_select_related = ("photo",)
+    summary_field = "description"
+    preview_image_field = "photo"
 
     class Meta:
         verbose_name = _("สถานที่/ผลิตภัณฑ์")

@@ -28,7 +28,7 @@ from .models import (
 def _page_for_item(item: ia.Item, *, in_menu: bool) -> Page:
     common = {"title": item.title, "slug": item.slug, "show_in_menus": in_menu}
     if item.kind == ia.CONTENT:
-        return ContentPage(**common)
+        return ContentPage(**common, **item.options)
     if item.kind == ia.NEWS:
         return NewsIndexPage(**common, kind=item.options["kind"])
     if item.kind == ia.DOCUMENTS:
@@ -109,7 +109,7 @@ def ensure_site_structure(*, site: Site | None = None, home_title: str = "หน
         )
         for item in category.items:
             _ensure_child(section, _page_for_item(item, in_menu=True))
-    for item in ia.HOME_ITEMS:
+    for item in (*ia.HOME_ITEMS, *ia.POLICY_ITEMS):
         _ensure_child(home, _page_for_item(item, in_menu=False))
 
     if not home.main_menu:

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -112,6 +114,8 @@ MIDDLEWARE = [
     # the scheme, so plain-HTTP requests still reach SecurityMiddleware's HTTPS redirect.
     "thesaban.core.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the policy too (an SVG can hold a script).
+    "thesaban.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -241,6 +245,40 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "thesaban.accounts.views.sign_in.locked_out"
+
+# --- Content-Security-Policy (thesaban/core/csp.py) -------------------------------------
+# The public site: only its own files, nothing inline. JSON-LD is a data block, not a script
+# (browsers never run it), so `script-src` does not apply to it and it needs no nonce.
+_OWN_FILES_ONLY = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "media-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    # Wagtail's preview shows the page in a frame of the admin (X_FRAME_OPTIONS, the same).
+    "frame-ancestors": [SELF],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _OWN_FILES_ONLY}
+# /admin/ and /django-admin/: Wagtail's admin writes inline scripts (inline panels, date
+# pickers, chooser modals) and inline styles; an upload's preview is a blob: URL; the
+# dashboard asks releases.wagtail.org whether an upgrade is out. Previews are frames of this
+# site, which default-src allows. The least that works: pages/tests/test_admin_csp_browser.py
+# fails without any one of these.
+THESABAN_STAFF_CSP = {
+    **_OWN_FILES_ONLY,
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "blob:"],
+    "connect-src": [SELF, "https://releases.wagtail.org"],
+}
+# Staff avatars from gravatar.com would tell a third party who works in the admin, and need
+# the policy to allow it: Wagtail's own default avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Language and time -----------------------------------------------------------------
 LANGUAGE_CODE = "th"

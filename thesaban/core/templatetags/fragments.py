@@ -39,7 +39,7 @@ class SiteLayout:
 
 def _render_layout(site: Site | None) -> SiteLayout:
     municipality = MunicipalitySettings.for_site(site) if site is not None else None
-    context = {"municipality": municipality}
+    context = {"municipality": municipality, "site": site}
     return SiteLayout(
         name=municipality.name if municipality is not None else "",
         head=render_to_string("components/head_assets.html", context),

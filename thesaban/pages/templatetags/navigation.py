@@ -1,4 +1,4 @@
-"""Main menu and breadcrumbs.
+"""Main menu, breadcrumbs and the footer's policy links.
 
 Both come from one navigation index per site — the home page and the two levels below it — kept
 in the page cache, so that a page render costs no query for them until something is published.
@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from thesaban.core.page_cache import remember
+from thesaban.pages import information_architecture as ia
 
 register = template.Library()
 
@@ -64,6 +65,10 @@ def navigation_index(request) -> NavigationIndex | None:
     site = Site.find_for_request(request)
     if site is None:
         return None
+    return site_navigation_index(site)
+
+
+def site_navigation_index(site: Site) -> NavigationIndex:
     return remember(f"navigation:{site.pk}", lambda: _build_index(site))
 
 
@@ -109,3 +114,20 @@ def breadcrumbs(context):
             for a in page.get_ancestors().filter(depth__gt=1)
         ]
     return {"page": page, "ancestors": ancestors}
+
+
+@register.inclusion_tag("components/policy_links.html")
+def policy_links(site: Site | None):
+    """The privacy policy, website policy and accessibility statement, for every page's footer.
+
+    Found by their address below the home page (`information_architecture.POLICY_ITEMS`), with
+    the title staff gave them; one that is not live is not linked.
+    """
+    if site is None:
+        return {"links": []}
+    index = site_navigation_index(site)
+    by_url = {
+        item.url: item for item in index.by_path.values() if item.depth == index.home.depth + 1
+    }
+    found = (by_url.get(f"/{item.slug}/") for item in ia.POLICY_ITEMS)
+    return {"links": [item for item in found if item is not None]}

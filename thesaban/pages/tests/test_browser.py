@@ -1,4 +1,4 @@
-"""The public site in a real Chromium: menus, keyboard use, small screens and axe-core.
+"""The public site in a real Chromium: menus, keyboard use, small screens, axe-core and the CSP.
 
 The demo municipality is loaded once for the whole module (it takes ~20 s; the fixtures are in
 thesaban/browser_testing.py) and served by a real HTTP server, so CSS, fonts and JavaScript
@@ -17,7 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
-from thesaban.browser_testing import DESKTOP, MOBILE, SCREENSHOT_DIR, new_page
+from thesaban.browser_testing import DESKTOP, MOBILE, SCREENSHOT_DIR, csp_violations, new_page
 from thesaban.pages import information_architecture as ia
 
 # `django_db` makes pytest-django create the test database even when only this module runs;
@@ -26,7 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 MAIN_MENU = 'nav[aria-label="เมนูหลัก"]'
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 def _menu_item(page: Page, title: str):
@@ -166,10 +165,22 @@ def test_mobile_menu_is_behind_its_button_and_page_fits(mobile_page, site_url):
     menu_item = _menu_item(page, "บริการประชาชน")
     menu_item.locator(".submenu-toggle").tap()
     # The open small-screen menu has its own layout and colours: check them too.
-    serious = _serious_axe_violations(page)
-    assert not serious, f"axe, open menu at 360px:\n{_describe(serious)}"
+    violations = _axe_violations(page)
+    assert not violations, f"axe, open menu at 360px:\n{_describe(violations)}"
     menu_item.locator(".submenu").get_by_role("link", name="คู่มือประชาชน", exact=True).tap()
     _expect_page_titled(page, "คู่มือประชาชน")
+
+
+def test_without_javascript_the_small_screen_menu_is_shown_open(browser, site_url):
+    """The menu is closed by CSS, not by the script (no layout shift when it arrives); a
+    browser without JavaScript gets nojs.css instead, which shows it, and no dead button."""
+    options = {"viewport": MOBILE, "is_mobile": True, "java_script_enabled": False}
+    with new_page(browser, **options) as page:
+        page.goto(f"{site_url}/")
+        expect(page.locator("#main-menu")).to_be_visible()
+        expect(page.locator(".menu-toggle")).to_be_hidden()
+        _menu_item(page, "ข่าวสาร").locator(":scope > a").click()
+        _expect_page_titled(page, "ข่าวสาร")
 
 
 def test_screenshots_of_home(browser, site_url):
@@ -210,11 +221,16 @@ def _open_submenu(page: Page) -> None:
     _menu_item(page, "ข่าวสาร").locator(".submenu-toggle").click()
 
 
+# One page of every public page type, and the pages outside the tree.
 # name: (path to open, what a visitor then does or None, expected HTTP status)
 AXE_PAGES = {
     "home": ("/", None, 200),
     "home-submenu-open": ("/", _open_submenu, 200),
     "section": ("/general/", None, 200),
+    "content": ("/general/about/", None, 200),
+    "privacy-policy": ("/privacy-policy/", None, 200),
+    "website-policy": ("/website-policy/", None, 200),
+    "accessibility-statement": ("/accessibility/", None, 200),
     "news-listing": ("/news/activities/", None, 200),
     "news-article": ("/news/activities/", _follow_first(".item-list a.item-title"), 200),
     "documents-by-year": (
@@ -222,10 +238,16 @@ AXE_PAGES = {
         _follow_first(".year-filter a[href^='?year=']"),
         200,
     ),
+    "document": ("/plans/budget/", _follow_first(".document-table a"), 200),
+    "video-listing": ("/news/videos/", None, 200),
+    "video": ("/news/videos/", _follow_first(".card-grid a"), 200),
     "executives": ("/personnel/executives/", None, 200),
     "org-chart": ("/personnel/structure/", None, 200),
+    "place-listing": ("/landmarks/", None, 200),
+    "place": ("/landmarks/", _follow_first(".card-grid a"), 200),
     "not-found": ("/no-such-page/", None, 404),
     "search": ("/search/?q=เทศบาล", None, 200),
+    "search-nothing-found": ("/search/?q=ไม่มีคำนี้แน่นอน", None, 200),
 }
 
 
@@ -242,24 +264,29 @@ def _axe_violations(page: Page) -> list[dict]:
     return Axe().run(page, options=options).response["violations"]
 
 
-def _serious_axe_violations(page: Page) -> list[dict]:
-    return [found for found in _axe_violations(page) if found["impact"] in BLOCKING_IMPACTS]
-
-
-def test_axe_finds_no_serious_problems(page, site_url):
-    blocking = []
+def test_every_page_type_has_no_axe_violation_no_csp_violation_and_no_console_error(page, site_url):
+    """axe-core finds nothing of any impact; the CSP blocks nothing; nothing fails to load."""
+    console_errors: list[str] = []
+    page.on(
+        "console", lambda message: message.type == "error" and console_errors.append(message.text)
+    )
+    problems = []
     for name, (path, prepare, status) in AXE_PAGES.items():
+        console_errors.clear()
         response = page.goto(f"{site_url}{path}")
         assert response.status == status, f"{name}: {path} answered {response.status}"
         if prepare:
             prepare(page)
         if name == "documents-by-year":
             assert "year=" in page.url, "the document listing offers no year filter"
-        violations = _axe_violations(page)
+        page.wait_for_load_state("networkidle")
         where = f"{name} ({unquote(page.url)})"
-        # Lesser findings do not fail the build but are printed, so `-rP` or `-s` shows them.
-        print(f"axe on {where}:\n{_describe(violations) or '  none'}")
-        serious = [found for found in violations if found["impact"] in BLOCKING_IMPACTS]
-        if serious:
-            blocking.append(f"{where}:\n{_describe(serious)}")
-    assert not blocking, "axe found serious or critical problems:\n" + "\n".join(blocking)
+        if violations := _axe_violations(page):
+            problems.append(f"axe on {where}:\n{_describe(violations)}")
+        if blocked := csp_violations(page):
+            problems.append(f"CSP on {where}: {blocked}")
+        # The 404 page logs its own status; anything else (a missing image) is a fault.
+        errors = [text for text in console_errors if status == 200 or "404" not in text]
+        if errors:
+            problems.append(f"console on {where}: {errors}")
+    assert not problems, "\n".join(problems)

@@ -1,5 +1,5 @@
 // Menus open by button as well as by hover, so the keyboard and touch can reach every item.
-document.documentElement.classList.add("js");
+// Without JavaScript, css/nojs.css (in a <noscript>) shows the small-screen menu instead.
 document.addEventListener("DOMContentLoaded", () => {
   const menuToggle = document.querySelector(".menu-toggle");
   const menu = document.getElementById("main-menu");
