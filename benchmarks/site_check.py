@@ -441,6 +441,7 @@ def check(args) -> int:
     from collections import Counter
 
     from django.db import connection
+    from wagtail.models import Site
 
     from thesaban.monitoring import services
     from thesaban.monitoring.models import ExternalLinkResult, Finding
@@ -474,7 +475,10 @@ def check(args) -> int:
     started = time.perf_counter()
     if profiler:
         profiler.enable()
-    run = services.run_check(batch_size=args.batch_size or services.BATCH_SIZE)
+    run = services.run_check(
+        site=Site.objects.get(is_default_site=True),
+        batch_size=args.batch_size or services.BATCH_SIZE,
+    )
     if profiler:
         profiler.disable()
     wall = time.perf_counter() - started

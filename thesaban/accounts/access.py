@@ -142,6 +142,21 @@ def limit_to_sites_of(user: AbstractBaseUser | None, queryset: QuerySet, field: 
     return queryset.filter(**{field: site_id})
 
 
+def pages_of_site(site: Site, queryset: QuerySet | None = None) -> QuerySet:
+    """The pages of the municipality `site`: its home page and the tree below it, but for
+    another municipality whose home page is below it (as `site_id_of_page` decides)."""
+    queryset = Page.objects.all() if queryset is None else queryset
+    root_path = site.root_page.path
+    queryset = queryset.filter(path__startswith=root_path)
+    for nested in (
+        Site.objects.filter(root_page__path__startswith=root_path)
+        .exclude(root_page__path=root_path)
+        .values_list("root_page__path", flat=True)
+    ):
+        queryset = queryset.exclude(path__startswith=nested)
+    return queryset
+
+
 def site_root_path_of(user: AbstractBaseUser | None) -> str | None:
     """The tree path of the home page of `user`'s municipality (no query once roles are read)."""
     return _roles(user).site_root_path if _active(user) else None

@@ -11,10 +11,12 @@ is not, and what is stuck on its way there.
 - **Files**: documents without a title or description, images without alt text, reported on
   the page that uses them (so the division that owns it hears of it).
 
-Every check is a handful of queries over the whole site however many pages it has: the rules
-are judged from one aggregate query. `find_problems()` returns what it finds as `PageResult`s,
-which `services` records with the run; `find_problems(page=…)` is the same for one page, so
-that "check again" keeps what is still true.
+Each municipality is checked on its own (`find_problems(site=…)`): its rules, its pages and
+records, the files its pages use or its collection holds (`_Scope`). Every check is a handful
+of queries however many pages it has: the rules are judged from one aggregate query.
+`find_problems()` returns what it finds as `PageResult`s, which `services` records with the
+run; `find_problems(site=…, page=…)` is the same for one page, so that "check again" keeps
+what is still true.
 """
 
 from __future__ import annotations
@@ -28,16 +30,17 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Coalesce, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from wagtail.images.models import AbstractRendition
-from wagtail.models import Page, Revision, TaskState, WorkflowState
+from wagtail.models import Page, Revision, Site, TaskState, WorkflowState
 
-from thesaban.accounts.models import Division
+from thesaban.accounts import access
+from thesaban.accounts.models import Division, SiteCollection
 from thesaban.core.models import SiteDocument, SiteImage
 from thesaban.core.thai_dates import (
     BANGKOK,
@@ -84,14 +87,18 @@ CONTENT_KINDS = frozenset(
 _CHART_GROUPS = {PersonGroup.EXECUTIVE, PersonGroup.COUNCIL, PersonGroup.DIVISION_HEAD}
 
 
-def find_problems(*, now: datetime | None = None, page: Page | None = None) -> list[PageResult]:
-    """Every content problem on the site now, or only those recorded on `page`."""
+def find_problems(
+    *, site: Site, now: datetime | None = None, page: Page | None = None
+) -> list[PageResult]:
+    """Every content problem of the municipality `site` now, or only those recorded on `page`
+    (one of its pages)."""
     now = now or timezone.now()
     found = _Found()
-    _check_rules(found, now=now, page=page)
-    _check_workflows(found, now=now, page=page)
-    _check_schedules(found, now=now, page=page)
-    _check_files(found)
+    scope = _Scope(site)
+    _check_rules(found, scope, now=now, page=page)
+    _check_workflows(found, scope, now=now, page=page)
+    _check_schedules(found, scope, now=now, page=page)
+    _check_files(found, scope)
     results = found.results()
     if page is not None:
         results = [result for result in results if result.page and result.page.pk == page.pk]
@@ -102,17 +109,54 @@ def is_still_found(finding: Finding, *, now: datetime | None = None) -> bool:
     """Whether the content problem of a finding of no page is still there.
 
     Such a finding (a rule without a live section, a snippet, a file no page uses) has no page
-    to check again when staff mark it fixed: this checks the content instead.
+    to check again when staff mark it fixed: this checks its municipality's content instead.
     """
     if finding.page_id is not None or finding.kind not in CONTENT_KINDS:
         return False
     return any(
         Finding.fingerprint_of(kind=problem.kind, page_id=None, target_url=problem.target_url)
         == finding.fingerprint
-        for result in find_problems(now=now)
+        for result in find_problems(site=finding.site, now=now)
         if result.page is None
         for problem in result.problems
     )
+
+
+class _Scope:
+    """What belongs to the municipality being checked: its pages (`access.site_id_of_page`),
+    its records (their `site`, or their division's), its files (in its collection, or used by
+    its pages or records). What belongs to none (a file of the shared root collection that
+    nothing uses) is the default site's, as the data migrations decided for older records."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.site_id = site.pk
+        # The tree paths of each municipality's collection, the longest (innermost) first.
+        self.collections = sorted(
+            SiteCollection.objects.values_list("collection__path", "site_id"),
+            key=lambda row: -len(row[0]),
+        )
+
+    def pages(self, queryset=None):
+        return access.pages_of_site(self.site, queryset)
+
+    def has_page(self, page: Page) -> bool:
+        return access.site_id_of_page(page) == self.site_id
+
+    def has(self, obj: models.Model) -> bool:
+        if isinstance(obj, Page):
+            return self.has_page(obj)
+        if (site_id := getattr(obj, "site_id", None)) is not None:
+            return site_id == self.site_id
+        if (division := getattr(obj, "division", None)) is not None:
+            return division.site_id == self.site_id
+        return self.site.is_default_site
+
+    def site_id_of_collection(self, path: str) -> int | None:
+        for collection_path, site_id in self.collections:
+            if path.startswith(collection_path):
+                return site_id
+        return None
 
 
 class _Found:
@@ -141,15 +185,19 @@ _UNDATED = Q(documentpage__isnull=True, newspage__isnull=True, videopage__isnull
 _PUBLISHED = Coalesce("first_published_at", "latest_revision_created_at")
 
 
-def _check_rules(found: _Found, *, now: datetime, page: Page | None) -> None:
-    rules = FreshnessRule.objects.filter(active=True)
+def _check_rules(found: _Found, scope: _Scope, *, now: datetime, page: Page | None) -> None:
+    rules = FreshnessRule.objects.filter(site=scope.site, active=True)
     if page is not None:
         rules = rules.filter(section=page)
     rules = list(rules)
     if not rules:
         return
     today = local_date(now)
-    sections = Page.objects.filter(pk__in={rule.section_id for rule in rules if rule.section_id})
+    # A section of another municipality (chosen before sections were kept to one's own) is
+    # no section of this one: the rule is reported as having none, never judged by it.
+    sections = scope.pages(
+        Page.objects.filter(pk__in={rule.section_id for rule in rules if rule.section_id})
+    )
     sections = {section.pk: section for section in sections.specific()}
     judged = []
     for rule in rules:
@@ -172,7 +220,8 @@ def _check_rules(found: _Found, *, now: datetime, page: Page | None) -> None:
         return
     facts = _section_facts(judged, today=today)
     own_content = _sections_with_own_content(
-        [section for rule, section in judged if rule.requirement == rule.Requirement.PRESENT]
+        [section for rule, section in judged if rule.requirement == rule.Requirement.PRESENT],
+        scope,
     )
     for rule, section in judged:
         problem = _judge(rule, section, facts, own_content=own_content, today=today)
@@ -263,7 +312,7 @@ def _section_facts(judged: list[tuple[FreshnessRule, Page]], *, today: date) -> 
     return items.aggregate(**aggregates)
 
 
-def _sections_with_own_content(sections: list[Page]) -> set[int]:
+def _sections_with_own_content(sections: list[Page], scope: _Scope) -> set[int]:
     """Sections that are themselves the item (a content page, a list of people, the chart)
     and have something in them."""
     if not sections:
@@ -276,7 +325,9 @@ def _sections_with_own_content(sections: list[Page]) -> set[int]:
     )
     groups = None
     if any(isinstance(section, PersonIndexPage | OrgChartPage) for section in sections):
-        groups = set(Person.objects.live().values_list("group", flat=True).distinct())
+        groups = set(
+            Person.objects.live().filter(site=scope.site).values_list("group", flat=True).distinct()
+        )
     with_content = set()
     for section in sections:
         if isinstance(section, ContentPage):
@@ -356,7 +407,7 @@ def _latest_date(facts: dict, key: str) -> date | None:
 
 
 # --- Workflow --------------------------------------------------------------------------------
-def _check_workflows(found: _Found, *, now: datetime, page: Page | None) -> None:
+def _check_workflows(found: _Found, scope: _Scope, *, now: datetime, page: Page | None) -> None:
     limit = settings.THESABAN_WORKFLOW_MAX_WORKING_DAYS
     # Waiting for a reviewer; an item sent back for changes waits for its preparer instead.
     states = WorkflowState.objects.filter(
@@ -378,7 +429,9 @@ def _check_workflows(found: _Found, *, now: datetime, page: Page | None) -> None
         waited = working_days_between(task_state.started_at, now, holidays=holidays)
         if waited > limit:
             overdue.append((state, task_state, waited))
-    objects = _objects_of((state.base_content_type_id, state.object_id) for state, *_ in overdue)
+    objects = _objects_of(
+        ((state.base_content_type_id, state.object_id) for state, *_ in overdue), scope
+    )
     for state, task_state, waited in overdue:
         obj = objects.get((state.base_content_type_id, state.object_id))
         if obj is None:
@@ -400,7 +453,7 @@ def _check_workflows(found: _Found, *, now: datetime, page: Page | None) -> None
 
 
 # --- Publication windows ----------------------------------------------------------------------
-def _check_schedules(found: _Found, *, now: datetime, page: Page | None) -> None:
+def _check_schedules(found: _Found, scope: _Scope, *, now: datetime, page: Page | None) -> None:
     late = now - SCHEDULE_GRACE
     missed: dict[tuple[int, str], list[str]] = defaultdict(list)
     # A start that fired clears the revision's mark (publishing.windows): still marked, missed.
@@ -419,7 +472,11 @@ def _check_schedules(found: _Found, *, now: datetime, page: Page | None) -> None
         live = model._default_manager.filter(live=True, expire_at__lt=now + EXPIRING_WITHIN)
         if page is not None:
             live = live.filter(pk=page.pk)
+        if model is Page:
+            live = scope.pages(live)
         for obj in live.order_by("expire_at"):
+            if not scope.has(obj):
+                continue
             key = (obj.get_base_content_type().pk, str(obj.pk))
             if obj.expire_at < late:
                 missed[key].append(
@@ -428,7 +485,7 @@ def _check_schedules(found: _Found, *, now: datetime, page: Page | None) -> None
                 )
             elif obj.expire_at >= now:
                 expiring.append((key, obj.expire_at))
-    objects = _objects_of([*missed, *(key for key, _moment in expiring)])
+    objects = _objects_of([*missed, *(key for key, _moment in expiring)], scope)
     for key, details in missed.items():
         if (obj := objects.get(key)) is not None:
             detail = "; ".join(details)
@@ -446,8 +503,11 @@ def _check_schedules(found: _Found, *, now: datetime, page: Page | None) -> None
 
 
 # --- Items of any kind ------------------------------------------------------------------------
-def _objects_of(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], models.Model]:
-    """Pages and snippets by (base content type id, object id): one query per model."""
+def _objects_of(
+    keys: Iterable[tuple[int, str]], scope: _Scope
+) -> dict[tuple[int, str], models.Model]:
+    """The municipality's pages and snippets by (base content type id, object id), one query
+    per model; those of other municipalities are left out."""
     wanted: dict[int, set[str]] = defaultdict(set)
     for content_type_id, object_id in keys:
         wanted[content_type_id].add(object_id)
@@ -457,7 +517,8 @@ def _objects_of(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], models
         if model is None:
             continue
         for obj in model._default_manager.filter(pk__in=object_ids):
-            objects[(content_type_id, str(obj.pk))] = obj
+            if scope.has(obj):
+                objects[(content_type_id, str(obj.pk))] = obj
     return objects
 
 
@@ -480,22 +541,28 @@ def _add_for_object(found: _Found, obj: models.Model, problem: Problem) -> None:
 
 
 # --- Documents and images -----------------------------------------------------------------------
-def _check_files(found: _Found) -> None:
+def _check_files(found: _Found, scope: _Scope) -> None:
     documents = list(
         SiteDocument.objects.annotate(
-            clean_title=Trim("title"), clean_description=Trim("description")
+            clean_title=Trim("title"),
+            clean_description=Trim("description"),
+            collection_path=F("collection__path"),
         )
         .filter(Q(clean_title="") | Q(clean_description=""))
         .order_by("pk")
     )
     images = list(
-        SiteImage.objects.annotate(clean_description=Trim("description"))
+        SiteImage.objects.annotate(
+            clean_description=Trim("description"), collection_path=F("collection__path")
+        )
         .filter(clean_description="")
         .order_by("pk")
     )
-    document_owners = _owners(SiteDocument, [document.pk for document in documents])
-    image_owners = _owners(SiteImage, [image.pk for image in images])
+    document_owners = _owners(SiteDocument, [document.pk for document in documents], scope)
+    image_owners = _owners(SiteImage, [image.pk for image in images], scope)
     for document in documents:
+        if (owner := _owner_here(document, document_owners, scope)) is None:
+            continue
         missing = []
         if not document.clean_title:
             missing.append(_("ไม่มีชื่อเอกสาร"))
@@ -507,18 +574,20 @@ def _check_files(found: _Found) -> None:
         }
         severity = Finding.Severity.LOW if document.clean_title else Finding.Severity.MEDIUM
         target = reverse("wagtaildocs:edit", args=[document.pk])
-        page, division = document_owners.get(document.pk, (None, None))
+        page, division = owner
         found.add(
             Problem(Finding.Kind.DOCUMENT_METADATA, severity, target, detail),
             page=page,
             division=division,
         )
     for image in images:
+        if (owner := _owner_here(image, image_owners, scope)) is None:
+            continue
         detail = _("รูปภาพ “%(name)s” ไม่มีข้อความแทนภาพ (alt text)") % {
             "name": image.title or image.filename
         }
         target = reverse("wagtailimages:edit", args=[image.pk])
-        page, division = image_owners.get(image.pk, (None, None))
+        page, division = owner
         found.add(
             Problem(Finding.Kind.IMAGE_ALT, Finding.Severity.MEDIUM, target, detail),
             page=page,
@@ -526,16 +595,40 @@ def _check_files(found: _Found) -> None:
         )
 
 
+_Owner = tuple[Page | None, Division | None]
+
+
+def _owner_here(
+    file: models.Model, owners: tuple[dict[int, _Owner], set[int]], scope: _Scope
+) -> _Owner | None:
+    """Who answers for `file` in the municipality checked, or None if it is not its file.
+
+    Its page or snippet that uses the file; else, if nothing of another municipality uses it
+    either, the municipality whose collection holds it (its web operators: no page, no
+    division); a file of no municipality's collection, the default site's."""
+    here, elsewhere = owners
+    if file.pk in here:
+        return here[file.pk]
+    if file.pk in elsewhere:
+        return None
+    site_id = scope.site_id_of_collection(file.collection_path)
+    ours = scope.site.is_default_site if site_id is None else site_id == scope.site_id
+    return (None, None) if ours else None
+
+
 def _owners(
-    file_model: type[models.Model], file_ids: list[int]
-) -> dict[int, tuple[Page | None, Division | None]]:
-    """Who answers for each file: the page that uses it (a live one first, then the first in
-    the tree), else the division of the snippet that uses it; one query per foreign key that
-    points at the files (page fields, attachments, people's photos…)."""
+    file_model: type[models.Model], file_ids: list[int], scope: _Scope
+) -> tuple[dict[int, _Owner], set[int]]:
+    """Who answers for each file in the municipality checked: its page that uses it (a live
+    one first, then the first in the tree), else the division of its snippet that uses it
+    (none for a record of the site with no division: its web operators); and the files used
+    only by other municipalities' pages and records. One query per foreign key that points
+    at the files (page fields, attachments, people's photos, the emblem…)."""
     if not file_ids:
-        return {}
+        return {}, set()
     pages_of: dict[int, set[int]] = defaultdict(set)
     divisions_of: dict[int, set[int]] = defaultdict(set)
+    record_sites_of: dict[int, set[int]] = defaultdict(set)
     for model, field in _foreign_keys_to(file_model):
         rows = model._base_manager.filter(**{f"{field.attname}__in": file_ids})
         if issubclass(model, Page):
@@ -544,20 +637,44 @@ def _owners(
         elif _points_at(model, "page", Page):
             for page_id, file_id in rows.values_list("page_id", field.attname):
                 pages_of[file_id].add(page_id)
-        elif _points_at(model, "division", Division):
-            for division_id, file_id in rows.values_list("division_id", field.attname):
-                if division_id is not None:
-                    divisions_of[file_id].add(division_id)
+        else:
+            columns = [
+                column
+                for name, target, column in (
+                    ("division", Division, "division_id"),
+                    ("site", Site, "site_id"),
+                )
+                if _points_at(model, name, target)
+            ]
+            if not columns:
+                continue
+            for row in rows.values(field.attname, *columns):
+                file_id = row[field.attname]
+                if row.get("division_id") is not None:
+                    divisions_of[file_id].add(row["division_id"])
+                elif row.get("site_id") is not None:
+                    record_sites_of[file_id].add(row["site_id"])
     pages = Page.objects.in_bulk({pk for ids in pages_of.values() for pk in ids})
     divisions = Division.objects.in_bulk({pk for ids in divisions_of.values() for pk in ids})
-    owners = {}
+    owners: dict[int, _Owner] = {}
+    elsewhere: set[int] = set()
     for file_id in file_ids:
-        candidates = [pages[pk] for pk in pages_of.get(file_id, ()) if pk in pages]
-        if candidates:
-            owners[file_id] = (min(candidates, key=lambda page: (not page.live, page.path)), None)
-        elif division_ids := sorted(divisions_of.get(file_id, ())):
-            owners[file_id] = (None, divisions.get(division_ids[0]))
-    return owners
+        used_by = [pages[pk] for pk in pages_of.get(file_id, ()) if pk in pages]
+        ours = [page for page in used_by if scope.has_page(page)]
+        our_divisions = sorted(
+            pk
+            for pk in divisions_of.get(file_id, ())
+            if pk in divisions and divisions[pk].site_id == scope.site_id
+        )
+        if ours:
+            owners[file_id] = (min(ours, key=lambda page: (not page.live, page.path)), None)
+        elif our_divisions:
+            owners[file_id] = (None, divisions[our_divisions[0]])
+        elif scope.site_id in record_sites_of.get(file_id, ()):
+            owners[file_id] = (None, None)
+        elif used_by or divisions_of.get(file_id) or record_sites_of.get(file_id):
+            elsewhere.add(file_id)
+    return owners, elsewhere
 
 
 def _foreign_keys_to(
@@ -579,4 +696,5 @@ def _points_at(model: type[models.Model], name: str, target: type[models.Model])
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return False
-    return field.many_to_one and issubclass(target, field.related_model)
+    # A site setting (the emblem) points at its site one to one.
+    return (field.many_to_one or field.one_to_one) and issubclass(target, field.related_model)

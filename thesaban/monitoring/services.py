@@ -1,12 +1,15 @@
 """The daily site check (announcement 3.2): render every live page, follow every link.
 
-`run_check()` renders each live public page through Django (no network: Django's test
-`Client`, with a session cookie so the anonymous page cache neither answers nor stores),
-records a page that does not render, and checks the links in its content:
+Each municipality (a Wagtail `Site`) is checked on its own: a `CheckRun` of its site, its
+live public pages (those below its home page), findings of its site. `run_check()` renders
+each of those pages through Django (no network: Django's test `Client`, with a session cookie
+so the anonymous page cache neither answers nor stores), records a page that does not render,
+and checks the links in its content:
 
-- links inside the site (pages, documents) are requested the same way, through Django; a
-  page that is not live answers 404 or 410 and the link is broken; images and other files
-  under MEDIA_URL must exist in storage; `/static/` files ship with the code and are skipped;
+- links inside the install (pages, documents, of this or another municipality it hosts) are
+  requested the same way, through Django; a page that is not live answers 404 or 410 and the
+  link is broken; images and other files under MEDIA_URL must exist in storage; `/static/`
+  files ship with the code and are skipped;
 - links to other sites go to `link_checker` (httpx), whose answers are kept for a day in
   `ExternalLinkResult`.
 
@@ -20,7 +23,11 @@ rendered, whose answers are reused.
 Each problem becomes a `Finding` for the page and the division that owns it. Pages are checked
 in tree order, a batch at a time, each batch committed with the run's progress: a run that
 stops half way keeps what it found, and the next run carries on from where it stopped. Only a
-run that reaches the end closes the findings it did not see again.
+run that reaches the end closes the findings it did not see again, of its own site only.
+
+One check runs at a time across every worker (a database lock): the scheduler opens a run per
+municipality and enqueues a task for each; the task that holds the lock takes on every run
+waiting, one after the other (`run_waiting_checks`), so that no run is lost to a taken lock.
 """
 
 from __future__ import annotations
@@ -71,44 +78,118 @@ _SKIPPED_SCHEMES = {"mailto", "tel", "javascript", "data", "sms", "line"}
 # --- Public services -----------------------------------------------------------------------
 def run_check(
     *,
+    site: Site | None = None,
     run_id: int | None = None,
     limits: link_checker.CheckerLimits | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> CheckRun | None:
-    """Check the whole site, or finish the run that stopped half way; returns the run.
+    """Check one municipality's site, or finish its run that stopped half way; returns the run.
 
-    One check at a time, across every worker (`SITE_CHECK_LOCK`): returns None at once if
-    another is running. With `run_id` (the run the scheduler opened), returns None if an
-    earlier task already finished that run, rather than starting a second one.
+    With `site`: its run still RUNNING is carried on, or a new one opened. With `run_id` (a run
+    the scheduler opened): that run, or None if an earlier task already finished it, rather
+    than starting a second one. One check at a time, across every worker (`SITE_CHECK_LOCK`):
+    returns None at once if another is running.
     """
+    if (site is None) == (run_id is None):
+        raise TypeError("run_check() takes either a site or a run_id")
     with database_lock(SITE_CHECK_LOCK) as held:
         if not held:
             logger.info("Site check not started: another check is running")
             return None
-        if run_id is not None:
-            run = CheckRun.objects.get(pk=run_id)
-            if run.status != CheckRun.Status.RUNNING:
-                return None
-        return _run_check(limits=limits, batch_size=batch_size)
+        run = _waiting_run(run_id) if run_id is not None else open_run(site=site)
+        if run is None:
+            return None
+        return _run_check(run, limits=limits, batch_size=batch_size)
 
 
-def _run_check(*, limits: link_checker.CheckerLimits | None, batch_size: int) -> CheckRun:
-    run = CheckRun.objects.filter(status=CheckRun.Status.RUNNING).order_by("started_at").first()
+def run_waiting_checks(
+    *,
+    run_id: int | None = None,
+    limits: link_checker.CheckerLimits | None = None,
+    batch_size: int = BATCH_SIZE,
+    after_each: Callable[[CheckRun], object] | None = None,
+) -> list[CheckRun]:
+    """Check the run `run_id`, then every other run waiting, one after the other; returns the
+    runs finished here, each passed to `after_each` (the digests) as it finishes.
+
+    The scheduler opens a run per municipality and enqueues a task for each; one check runs
+    at a time, so every task but one finds the lock taken. Its run must not be lost: it stays
+    RUNNING, and the task holding the lock takes it on. That task looks for the next waiting
+    run (oldest first) before it lets the lock go, and once more after it has let it go, for a
+    run whose task found the lock taken in between. Returns [] at once if the lock is taken.
+
+    A run that fails is logged and left RUNNING (the scheduler takes it on again once it
+    stalls, `stalled_runs`), so one broken site does not keep the others from their check;
+    the first such error is raised once the others are done.
+    """
+    finished: list[CheckRun] = []
+    tried: set[int] = set()
+    failure: Exception | None = None
+    while True:
+        with database_lock(SITE_CHECK_LOCK) as held:
+            if not held:
+                break
+            while (run := _next_waiting_run(first=run_id, tried=tried)) is not None:
+                tried.add(run.pk)
+                try:
+                    run = _run_check(run, limits=limits, batch_size=batch_size)
+                    finished.append(run)
+                    if after_each is not None:
+                        after_each(run)
+                except Exception as error:
+                    logger.exception("Site check %s of %s failed", run.pk, run.site.hostname)
+                    failure = failure or error
+        if (
+            not CheckRun.objects.filter(status=CheckRun.Status.RUNNING)
+            .exclude(pk__in=tried)
+            .exists()
+        ):
+            break
+    if failure is not None:
+        raise failure
+    return finished
+
+
+def open_run(*, site: Site) -> CheckRun:
+    """The run of `site` still RUNNING (to be carried on), or a new one."""
+    run = _waiting_runs().filter(site=site).first()
     if run is None:
-        run = CheckRun.objects.create(
-            site=Site.objects.get(is_default_site=True), heartbeat_at=timezone.now()
+        run = CheckRun.objects.create(site=site)
+    return run
+
+
+def _waiting_runs():
+    return (
+        CheckRun.objects.filter(status=CheckRun.Status.RUNNING)
+        .select_related("site__root_page")
+        .order_by("started_at", "pk")
+    )
+
+
+def _waiting_run(run_id: int) -> CheckRun | None:
+    return _waiting_runs().filter(pk=run_id).first()
+
+
+def _next_waiting_run(*, first: int | None, tried: set[int]) -> CheckRun | None:
+    if first is not None and first not in tried and (run := _waiting_run(first)) is not None:
+        return run
+    return _waiting_runs().exclude(pk__in=tried).first()
+
+
+def _run_check(
+    run: CheckRun, *, limits: link_checker.CheckerLimits | None, batch_size: int
+) -> CheckRun:
+    site = run.site
+    if run.progress_path:
+        logger.info(
+            "Resuming site check %s of %s after %r", run.pk, site.hostname, run.progress_path
         )
-    else:
-        logger.info("Resuming site check %s after %r", run.pk, run.progress_path)
-        CheckRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+    CheckRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
     checker = _SiteChecker(limits=limits)
+    pages = staff_access.pages_of_site(site, Page.objects.live().public())
     while True:
         batch = list(
-            Page.objects.live()
-            .public()
-            .filter(depth__gt=1, path__gt=run.progress_path)
-            .order_by("path")
-            .specific()[:batch_size]
+            pages.filter(path__gt=run.progress_path).order_by("path").specific()[:batch_size]
         )
         if not batch:
             break
@@ -127,10 +208,7 @@ def _run_check(*, limits: link_checker.CheckerLimits | None, batch_size: int) ->
     # that the sitemap's addresses the run rendered are not rendered again.
     opened = _record_whole_site_check(
         run=run,
-        find=lambda: [
-            PageResult(page=None, problems=checker.check_site_files(site))
-            for site in Site.objects.order_by("pk")
-        ],
+        find=lambda: [PageResult(page=None, problems=checker.check_site_files(site))],
         kinds=site_files.SITE_FILE_KINDS,
         target="site-files",
         label="การตรวจ robots.txt และแผนผังเว็บไซต์ทำงานไม่สำเร็จ",
@@ -139,7 +217,7 @@ def _run_check(*, limits: link_checker.CheckerLimits | None, batch_size: int) ->
     # the whole site, recorded with the run so that what is gone is closed below.
     opened += _record_whole_site_check(
         run=run,
-        find=content_checks.find_problems,
+        find=lambda: content_checks.find_problems(site=site),
         kinds=content_checks.CONTENT_KINDS,
         target="content-checks",
         label="การตรวจข้อมูลตามเกณฑ์ทำงานไม่สำเร็จ",
@@ -148,8 +226,12 @@ def _run_check(*, limits: link_checker.CheckerLimits | None, batch_size: int) ->
         heartbeat_at=timezone.now(), findings_opened=F("findings_opened") + opened
     )
     with transaction.atomic():
+        # Only this municipality's: another's findings were not looked for.
         gone = list(
-            Finding.objects.unresolved().exclude(last_seen_run=run).values_list("pk", flat=True)
+            Finding.objects.unresolved()
+            .filter(site=site)
+            .exclude(last_seen_run=run)
+            .values_list("pk", flat=True)
         )
         closed = Finding.objects.filter(pk__in=gone).update(
             status=Finding.Status.RESOLVED, resolved_at=timezone.now()
@@ -163,8 +245,9 @@ def _run_check(*, limits: link_checker.CheckerLimits | None, batch_size: int) ->
         ).delete()
     run.refresh_from_db()
     logger.info(
-        "Site check %s: %s pages, %s links, %s findings opened, %s closed",
+        "Site check %s of %s: %s pages, %s links, %s findings opened, %s closed",
         run.pk,
+        site.hostname,
         run.pages_checked,
         run.links_checked,
         run.findings_opened,
@@ -194,7 +277,9 @@ def _record_whole_site_check(
     except Exception as error:
         logger.exception("Whole-site check %r of site check %s failed", target, run.pk)
         with transaction.atomic():
-            Finding.objects.unresolved().filter(kind__in=kinds).update(last_seen_run=run)
+            Finding.objects.unresolved().filter(site=run.site, kind__in=kinds).update(
+                last_seen_run=run
+            )
             failure = Problem(
                 Finding.Kind.PAGE_ERROR,
                 Finding.Severity.HIGH,
@@ -207,24 +292,28 @@ def _record_whole_site_check(
 def check_page(*, page: Page, user=None, fixed: Finding | None = None) -> tuple[int, int]:
     """Check one page now ("ตรวจอีกครั้ง"): record what is there, resolve what is gone.
 
-    Outside links are asked again rather than taken from the day's cache: the person has just
-    fixed them. `fixed` is the finding they said they fixed, if gone logged as such. Returns
-    (findings opened, findings resolved).
+    The page is checked as part of its own municipality's site. Outside links are asked again
+    rather than taken from the day's cache: the person has just fixed them. `fixed` is the
+    finding they said they fixed, if gone logged as such. Returns (findings opened, findings
+    resolved).
     """
     page = page.specific
+    site = Site.objects.filter(pk=staff_access.site_id_of_page(page)).first()
     seen: set[str] = set()
     opened = 0
-    if page.live:
+    # A page of no site is reached by nobody: nothing to check, whatever was found is gone.
+    if site is not None and page.live:
         [result] = _SiteChecker(use_cache=False).check_pages([page])
         seen = {_fingerprint(problem, page) for problem in result.problems}
         with transaction.atomic():
-            opened = _record(result, run=None)
+            opened = _record(result, run=None, site_id=site.pk)
     # The content checks of this page (its section's rules, its workflow and window, the files
     # it uses) are still true or not whether it is live: what still is must stay open.
-    for result in content_checks.find_problems(page=page):
+    results = content_checks.find_problems(site=site, page=page) if site is not None else []
+    for result in results:
         seen |= {_fingerprint(problem, page) for problem in result.problems}
         with transaction.atomic():
-            opened += _record(result, run=None)
+            opened += _record(result, run=None, site_id=site.pk)
     with transaction.atomic():
         gone = list(
             Finding.objects.unresolved()
@@ -303,75 +392,76 @@ def _is_still_found(finding: Finding) -> bool:
     """Whether the problem of a finding of no page is still there, looked at again now."""
     if finding.kind not in site_files.SITE_FILE_KINDS:
         return content_checks.is_still_found(finding)
-    # robots.txt and the sitemap of the site whose public address the finding names; only
-    # the one address, if the finding is about an address of the sitemap.
-    root = site_files.origin(finding.target_url)
+    # robots.txt and the sitemap of the finding's municipality; only the one address, if the
+    # finding is about an address of the sitemap.
     only_urls = {finding.target_url} if finding.kind in site_files.URL_KINDS else set()
     checker = _SiteChecker(use_cache=False)
     return any(
         _fingerprint(problem, None) == finding.fingerprint
-        for site in Site.objects.order_by("pk")
-        if site_files.public_root_url(site) == root
-        for problem in checker.check_site_files(site, only_urls=only_urls)
+        for problem in checker.check_site_files(finding.site, only_urls=only_urls)
     )
 
 
-def start_due_check(*, now: datetime | None = None) -> CheckRun | None:
-    """Open today's run once `THESABAN_SITE_CHECK_AT` (Bangkok time) has passed, if not yet.
+def start_due_check(*, now: datetime | None = None) -> list[CheckRun]:
+    """Open today's run of every municipality that has none yet, once `THESABAN_SITE_CHECK_AT`
+    (Bangkok time) has passed; returns the runs opened.
 
-    The worker's scheduler asks every minute; the caller enqueues the check, which takes the
-    run over. A run still unfinished from an earlier day is abandoned: today's checks the
-    whole site again. Returns the new run, or None when nothing is due.
+    The worker's scheduler asks every minute; the caller enqueues a check for each run, which
+    takes it over (`run_waiting_checks`). A municipality's run still unfinished from an earlier
+    day is abandoned: today's checks its whole site again. A municipality added later in the
+    day gets its run at the next look.
     """
     check_at = daily_check_time()
     if check_at is None:
-        return None
+        return []
     now = now or timezone.now()
     local = timezone.localtime(now, BANGKOK)
     due = local.replace(hour=check_at.hour, minute=check_at.minute, second=0, microsecond=0)
     if local < due:
-        return None
-    # Two workers' schedulers may ask at the same moment: one opens the run.
+        return []
+    # Two workers' schedulers may ask at the same moment: one opens the runs.
     with scheduler_lock() as held:
         if not held:
-            return None
+            return []
         with transaction.atomic():
-            if CheckRun.objects.filter(started_at__gte=due).exists():
-                return None
-            CheckRun.objects.filter(status=CheckRun.Status.RUNNING).update(
+            sites = list(
+                Site.objects.exclude(
+                    pk__in=CheckRun.objects.filter(started_at__gte=due).values("site_id")
+                ).order_by("pk")
+            )
+            if not sites:
+                return []
+            CheckRun.objects.filter(site__in=sites, status=CheckRun.Status.RUNNING).update(
                 status=CheckRun.Status.ABANDONED, finished_at=now
             )
-            return CheckRun.objects.create(
-                site=Site.objects.get(is_default_site=True), started_at=now
+            return CheckRun.objects.bulk_create(
+                [CheckRun(site=site, started_at=now) for site in sites]
             )
 
 
-def stalled_run(*, now: datetime | None = None) -> CheckRun | None:
-    """A run left RUNNING by a worker that died, to be taken over by a new task.
+def stalled_runs(*, now: datetime | None = None) -> list[CheckRun]:
+    """Runs left RUNNING by a worker that died, to be taken over by new tasks.
 
-    Its heartbeat (or start) is older than `STALLED_AFTER` and no process holds the check's
-    lock. The heartbeat is moved on, so that the scheduler's next look, a minute later, does
-    not enqueue the same run again while the first task waits in the queue.
+    Their heartbeat (or start) is older than `STALLED_AFTER` and no process holds the check's
+    lock (a process that holds it takes every waiting run on, `run_waiting_checks`). Their
+    heartbeat is moved on, so that the scheduler's next look, a minute later, does not enqueue
+    the same runs again while the first tasks wait in the queue.
     """
     now = now or timezone.now()
     stale_before = now - STALLED_AFTER
-    run = (
-        CheckRun.objects.filter(status=CheckRun.Status.RUNNING)
-        .filter(
-            Q(heartbeat_at__lt=stale_before)
-            | Q(heartbeat_at__isnull=True, started_at__lt=stale_before)
-        )
-        .order_by("started_at")
-        .first()
+    stale = CheckRun.objects.filter(status=CheckRun.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, started_at__lt=stale_before)
     )
-    if run is None:
-        return None
+    runs = list(stale.order_by("started_at", "pk"))
+    if not runs:
+        return []
     with database_lock(SITE_CHECK_LOCK) as held:
         if not held:
-            return None  # a check is running after all, and will get to it
-        CheckRun.objects.filter(pk=run.pk).update(heartbeat_at=now)
-    logger.warning("Site check %s stalled since %s: enqueued again", run.pk, run.heartbeat_at)
-    return run
+            return []  # a check is running after all, and will get to them
+        CheckRun.objects.filter(pk__in=[run.pk for run in runs]).update(heartbeat_at=now)
+    for run in runs:
+        logger.warning("Site check %s stalled since %s: enqueued again", run.pk, run.heartbeat_at)
+    return runs
 
 
 def daily_check_time() -> time | None:
@@ -388,21 +478,19 @@ def _fingerprint(problem: Problem, page: Page | None) -> str:
     )
 
 
-def _record(result: PageResult, *, run: CheckRun | None) -> int:
-    """Record one page's problems; returns how many findings are new."""
+def _record(result: PageResult, *, run: CheckRun | None, site_id: int | None = None) -> int:
+    """Record one page's problems for the run's municipality (or `site_id`'s, for a page
+    checked on its own); returns how many findings are new."""
     if not result.problems:
         return 0
+    site_id = run.site_id if run is not None else site_id
+    if site_id is None:
+        raise ValueError("A finding belongs to a municipality: pass the run or the site.")
     now = timezone.now()
     # A page's problems go to the division that owns it; those of no page to the owner the
     # check named (a snippet's division), or to nobody: the web operators.
     page = result.page
     division = Division.objects.owning(page) if page is not None else result.division
-    # TODO(per-site check): the run's site; this bridge keeps one-site installs working.
-    site_id = (
-        run.site_id
-        if run is not None
-        else (staff_access.site_id_of_page(page) if page is not None else None)
-    ) or Site.objects.values_list("pk", flat=True).get(is_default_site=True)
     created: list[Finding] = []
     seen: set[str] = set()
     for problem in result.problems:
@@ -420,7 +508,11 @@ def _record(result: PageResult, *, run: CheckRun | None) -> int:
         # any, must still close only what it did not see.
         if run is not None:
             seen_again["last_seen_run"] = run
-        updated = Finding.objects.unresolved().filter(fingerprint=fingerprint).update(**seen_again)
+        updated = (
+            Finding.objects.unresolved()
+            .filter(site_id=site_id, fingerprint=fingerprint)
+            .update(**seen_again)
+        )
         if not updated:
             created.append(
                 Finding.objects.create(
@@ -454,11 +546,15 @@ class _SiteChecker:
         # sitemap lists these addresses again, and they are not rendered twice.
         self.page_answers: dict[str, site_files.Answer] = {}
         self._clients: dict[str, Client] = {}
-        # Host and port, as a link names them: a port of 127.0.0.1 is not this site.
-        self.site_hosts = {
-            _host(f"http://{hostname}:{port}")
-            for hostname, port in Site.objects.values_list("hostname", "port")
-        } | {_host(settings.SITE_URL)}
+        sites = list(Site.objects.values_list("hostname", "port", "root_page_id"))
+        # Host and port, as a link names them: a port of 127.0.0.1 is not this site. Every
+        # municipality's host is served by this install, so a link from one to another is
+        # requested through Django too; its finding is the linking page's, of its own site.
+        self.site_hosts = {_host(f"http://{hostname}:{port}") for hostname, port, _ in sites} | {
+            _host(settings.SITE_URL)
+        }
+        # Their menu and footer, the same on every page of the site, are checked there once.
+        self.home_page_ids = {root_page_id for *_, root_page_id in sites}
 
     def check_pages(self, pages: Iterable[Page]) -> list[PageResult]:
         results: list[PageResult] = []
@@ -474,7 +570,7 @@ class _SiteChecker:
             if problem:
                 result.problems.append(problem)
                 continue
-            links = extract_links(html, whole_document=page.depth <= 2)
+            links = extract_links(html, whole_document=page.pk in self.home_page_ids)
             result.links = len(links)
             outside = []
             for raw in links:

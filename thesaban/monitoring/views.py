@@ -2,9 +2,10 @@
 "แก้ไขแล้ว ตรวจอีกครั้ง" and "ยอมรับ" on each row), a page's findings with "check again", the
 same two actions and the findings' history, and the dashboard panel of today's open findings.
 
-Superusers and web operators see every finding; a division's preparers and supervisors see
-their division's. Acting on a finding needs the right to act on its page (`can_act_on_page`);
-a finding of no page is for web operators only.
+Everyone sees their own municipality's findings only (`accounts.access`): its superusers and
+web operators every one of them, a division's preparers and supervisors their division's.
+Acting on a finding needs the right to act on its page (`can_act_on_page`); a finding of no
+page is for its municipality's web operators only.
 """
 
 from datetime import datetime, time, timedelta
@@ -14,7 +15,7 @@ import django_filters
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, IntegerField, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
@@ -119,15 +120,17 @@ class _ActingRights:
 
 
 def seen_in_latest_check(findings, *, now: datetime | None = None):
-    """Findings the latest finished run saw, or that were seen today (Bangkok).
+    """Findings the latest finished run of their municipality saw, or that were seen today
+    (Bangkok).
 
     What the dashboard calls today's: an open finding last seen days ago by a run that never
-    finished, and not seen since, is stale news.
+    finished, and not seen since, is stale news. Another municipality's run, checked later,
+    says nothing of this one's.
     """
     today = timezone.localtime(now or timezone.now(), BANGKOK).date()
     start_of_today = datetime.combine(today, time.min, tzinfo=BANGKOK)
     latest_finished = (
-        CheckRun.objects.filter(status=CheckRun.Status.FINISHED)
+        CheckRun.objects.filter(status=CheckRun.Status.FINISHED, site=OuterRef("site"))
         .order_by("-started_at")
         .values("pk")[:1]
     )
@@ -199,7 +202,13 @@ def _back_to(request: HttpRequest, default: str) -> str:
 @require_POST
 def finding_action(request: HttpRequest, finding_id: int) -> HttpResponse:
     """POST "fix" or "accept" on one finding, from the findings report; back to the report."""
-    finding = get_object_or_404(Finding.objects.unresolved().select_related("page"), pk=finding_id)
+    # Another municipality's finding is not there at all for this person.
+    finding = get_object_or_404(
+        staff_access.limit_to_sites_of(
+            request.user, Finding.objects.unresolved().select_related("page")
+        ),
+        pk=finding_id,
+    )
     if not can_act_on_finding(request.user, finding):
         # A plain 403 rather than Wagtail's redirect to the dashboard: this is a form post
         # from a row the person should never have been offered.
@@ -218,11 +227,17 @@ class FindingFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("สถานะ"), choices=Finding.Status.choices)
     kind = django_filters.ChoiceFilter(label=_("ประเภท"), choices=Finding.Kind.choices)
     severity = django_filters.ChoiceFilter(label=_("ความรุนแรง"), choices=Finding.Severity.choices)
+    # The person's own divisions and their municipality's rules only, in the choices and in
+    # what a query string may ask for.
     division = django_filters.ModelChoiceFilter(
-        label=_("ส่วนราชการ"), queryset=Division.objects.all()
+        label=_("ส่วนราชการ"),
+        queryset=lambda request: Division.objects.for_user(request.user),
     )
     rule = django_filters.ModelChoiceFilter(
-        label=_("เกณฑ์ความเป็นปัจจุบัน"), queryset=FreshnessRule.objects.all()
+        label=_("เกณฑ์ความเป็นปัจจุบัน"),
+        queryset=lambda request: staff_access.limit_to_sites_of(
+            request.user, FreshnessRule.objects.all()
+        ),
     )
     last_seen_at = django_filters.DateFromToRangeFilter(
         label=_("พบล่าสุด"), widget=DateRangePickerWidget
@@ -376,7 +391,11 @@ class FindingReportView(ReportView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         if not self.results_only:
-            context["latest_run"] = CheckRun.objects.order_by("-started_at").first()
+            context["latest_run"] = (
+                staff_access.limit_to_sites_of(self.request.user, CheckRun.objects.all())
+                .order_by("-started_at")
+                .first()
+            )
         return context
 
     def get_filename(self) -> str:
@@ -428,14 +447,16 @@ def page_findings(request, page_id: int):
             )
         else:
             finding = get_object_or_404(
-                Finding.objects.unresolved().select_related("page"),
+                staff_access.limit_to_sites_of(
+                    request.user, Finding.objects.unresolved().select_related("page")
+                ),
                 pk=request.POST.get("finding"),
                 page=page,
             )
             _act(request, finding)
         return redirect(here)
     findings = list(
-        Finding.objects.filter(page=page)
+        staff_access.limit_to_sites_of(request.user, Finding.objects.filter(page=page))
         .annotate(status_rank=STATUS_RANK, severity_rank=SEVERITY_RANK)
         .order_by("status_rank", "severity_rank", "-last_seen_at", "-pk")
     )

@@ -117,6 +117,21 @@ class TestServer(ThreadingHTTPServer):
         self.server_close()
 
 
+class WithTestServer:
+    """A `TestServer` for a whole test class, as `cls.server`, started before its test data
+    is built (pages link to it)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = TestServer().__enter__()
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.server.__exit__(None, None, None)
+
+
 def closed_port_url() -> str:
     """An address where nothing listens: the connection is refused."""
     with socket.socket() as sock:

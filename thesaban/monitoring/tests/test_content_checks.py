@@ -49,7 +49,9 @@ def problems(*, page=None, kind=None, now=None) -> list[tuple[Page | None, objec
     """(page, problem) of what the content checks find, optionally of one kind."""
     return [
         (result.page, problem)
-        for result in content_checks.find_problems(now=now, page=page)
+        for result in content_checks.find_problems(
+            site=Site.objects.get(is_default_site=True), now=now, page=page
+        )
         for problem in result.problems
         if kind is None or problem.kind == kind
     ]
@@ -63,7 +65,7 @@ class ContentCheckTestCase(TestCase):
     def setUpTestData(cls):
         root = Page.get_first_root_node()
         cls.home = root.add_child(instance=HomePage(title="เทศบาลทดสอบ", slug="home-content"))
-        Site.objects.update_or_create(
+        cls.site, _created = Site.objects.update_or_create(
             is_default_site=True,
             defaults={"hostname": "localhost", "port": 80, "root_page": cls.home},
         )
@@ -83,7 +85,9 @@ class ContentCheckTestCase(TestCase):
 
     def rule(self, section, requirement=Requirement.PRESENT, **fields) -> FreshnessRule:
         fields.setdefault("name", "รายการทดสอบ")
-        return FreshnessRule.objects.create(section=section, requirement=requirement, **fields)
+        return FreshnessRule.objects.create(
+            site=self.site, section=section, requirement=requirement, **fields
+        )
 
     def document(self, index, *, fiscal_year: int, day: date | None = None) -> DocumentPage:
         day = day or date(fiscal_year - 544, 10, 1)
@@ -127,7 +131,7 @@ class PresentRuleTests(ContentCheckTestCase):
     def test_two_rules_on_one_section_are_two_findings(self):
         self.rule(self.plans, name="แผนการดำเนินงาน")
         self.rule(self.plans, name="แผนจัดหาพัสดุ")
-        services.run_check()
+        services.run_check(site=self.site)
         findings = Finding.objects.filter(page=self.plans)
         self.assertEqual(findings.count(), 2)
         self.assertEqual(
@@ -144,7 +148,7 @@ class PresentRuleTests(ContentCheckTestCase):
         self.assertEqual(len(found), 2)
         self.assertTrue(all(page is None for page, _problem in found))
         self.assertTrue(all(problem.kind == Kind.MISSING_CONTENT for _page, problem in found))
-        services.run_check()
+        services.run_check(site=self.site)
         unpublished = Finding.objects.get(rule__name="แผนที่ถอนการเผยแพร่")
         # The section still exists: its division hears of it.
         self.assertEqual(unpublished.division, self.finance)
@@ -152,7 +156,7 @@ class PresentRuleTests(ContentCheckTestCase):
 
     def test_whether_a_finding_of_no_page_is_still_true(self):
         rule = self.rule(None, name="เกณฑ์ที่ยังไม่ได้เลือกหมวด")
-        services.run_check()
+        services.run_check(site=self.site)
         finding = Finding.objects.get(rule=rule)
         self.assertIsNone(finding.page)
         self.assertTrue(content_checks.is_still_found(finding))
@@ -271,7 +275,7 @@ class RuleFindingLifeTests(ContentCheckTestCase):
     def test_a_rule_finding_closes_by_itself_when_the_content_comes(self):
         rule = self.rule(self.plans, Requirement.FISCAL_YEAR, name="แผนการดำเนินงาน")
         with at(bangkok(2026, 11, 2, 6)):
-            run = services.run_check()
+            run = services.run_check(site=self.site)
             finding = Finding.objects.get(rule=rule)
             self.assertEqual(finding.page_id, self.plans.pk)
             self.assertEqual(finding.division, self.finance)
@@ -282,13 +286,13 @@ class RuleFindingLifeTests(ContentCheckTestCase):
             services.check_page(page=self.plans)
             finding.refresh_from_db()
             self.assertEqual(finding.status, Finding.Status.OPEN)
-            services.run_check()
+            services.run_check(site=self.site)
             finding.refresh_from_db()
             self.assertEqual(finding.status, Finding.Status.OPEN)
             self.assertEqual(Finding.objects.count(), 1)  # the same finding, seen again
         with at(bangkok(2026, 11, 4, 6)):
             self.document(self.plans, fiscal_year=2570)
-            run = services.run_check()
+            run = services.run_check(site=self.site)
         finding.refresh_from_db()
         self.assertEqual(finding.status, Finding.Status.RESOLVED)
         self.assertEqual(finding.time_to_resolve, timedelta(days=2))
@@ -299,7 +303,7 @@ class RuleFindingLifeTests(ContentCheckTestCase):
         still missing, it stays open; once the plan is published, resolved by that person."""
         rule = self.rule(self.plans, Requirement.FISCAL_YEAR, name="แผนการดำเนินงาน")
         with at(bangkok(2026, 11, 2, 6)):
-            services.run_check()
+            services.run_check(site=self.site)
             finding = Finding.objects.get(rule=rule)
             self.assertFalse(services.mark_fixed(finding=finding, user=self.staff))
             self.document(self.plans, fiscal_year=2570)
@@ -340,7 +344,7 @@ class WorkflowOverdueTests(ContentCheckTestCase):
     def test_check_again_keeps_it_and_the_next_step_starts_the_count_again(self):
         self.submit(self.item, bangkok(2026, 2, 27, 15))
         with at(bangkok(2026, 3, 9, 8)):
-            services.run_check()
+            services.run_check(site=self.site)
             finding = Finding.objects.get(kind=Kind.WORKFLOW_OVERDUE)
             self.assertEqual(finding.page_id, self.item.pk)
             self.assertEqual(finding.division, self.finance)
@@ -348,7 +352,7 @@ class WorkflowOverdueTests(ContentCheckTestCase):
             finding.refresh_from_db()
             self.assertEqual(finding.status, Finding.Status.OPEN)
             self.item.current_workflow_state.cancel(user=self.staff)
-            services.run_check()
+            services.run_check(site=self.site)
         finding.refresh_from_db()
         self.assertEqual(finding.status, Finding.Status.RESOLVED)
 
@@ -363,7 +367,7 @@ class WorkflowOverdueTests(ContentCheckTestCase):
         self.submit(person, bangkok(2026, 2, 27, 15))
         [result] = [
             result
-            for result in content_checks.find_problems(now=bangkok(2026, 3, 9, 8))
+            for result in content_checks.find_problems(site=self.site, now=bangkok(2026, 3, 9, 8))
             if result.page is None
         ]
         self.assertEqual(result.division, self.finance)
@@ -448,7 +452,9 @@ class FileTests(ContentCheckTestCase):
             division=self.finance,
             photo=photo,
         )
-        results = [result for result in content_checks.find_problems() if result.problems]
+        results = [
+            result for result in content_checks.find_problems(site=self.site) if result.problems
+        ]
         by_owner = {
             (result.page.pk if result.page else None, result.division): result.problems
             for result in results
@@ -458,7 +464,7 @@ class FileTests(ContentCheckTestCase):
             [problem] = found
             self.assertEqual(problem.kind, Kind.IMAGE_ALT)
         self.assertIn("ภาพข่าว", by_owner[(news.pk, None)][0].detail)
-        services.run_check()
+        services.run_check(site=self.site)
         self.assertEqual(
             Finding.objects.get(kind=Kind.IMAGE_ALT, target_url__endswith=f"/{photo.pk}/").division,
             self.finance,
@@ -475,6 +481,7 @@ class FreshnessRuleAdminTests(ContentCheckTestCase):
         cls.finance.refresh_from_db()
         cls.staff.groups.add(cls.finance.preparers)
         cls.press_rule = FreshnessRule.objects.create(
+            site=cls.site,
             key="oit-o4-press-news",
             name="ข่าวประชาสัมพันธ์",
             reference="ITA O4",
@@ -510,7 +517,9 @@ class FreshnessRuleAdminTests(ContentCheckTestCase):
         self.assertEqual(self.press_rule.key, "oit-o4-press-news")  # still the shipped rule
 
     def test_the_rules_list_says_in_thai_whether_a_rule_is_on(self):
-        FreshnessRule.objects.create(name="แผนที่เลิกใช้", section=self.plans, active=False)
+        FreshnessRule.objects.create(
+            site=self.site, name="แผนที่เลิกใช้", section=self.plans, active=False
+        )
         log_in(self.client, self.operator)
         response = self.client.get(reverse("freshness_rules:index"))
         cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", response.content.decode())

@@ -36,6 +36,12 @@ class check_running_elsewhere:
 
     def __exit__(self, *exc):
         if connection.vendor == "postgresql":
+            # Let go before closing: the server ends a closed session (and frees its locks)
+            # a moment later, and the test's next look at the lock may come first.
+            with self.other.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(%s)", [locks.advisory_key(services.SITE_CHECK_LOCK)]
+                )
             self.other.close()
         else:
             self.held.__exit__(*exc)
@@ -56,9 +62,9 @@ class OneCheckAtATimeTests(SiteCheckTestCase):
     def test_a_task_for_a_run_already_finished_starts_no_second_run(self):
         """The scheduler enqueued the day's run twice (a stalled run's task was slow to
         start): the second task finds the run finished and leaves it at that."""
-        run = CheckRun.objects.create()
+        run = CheckRun.objects.create(site=self.site)
         first = check_site.enqueue(run_id=run.pk).return_value
-        self.assertEqual(first["pages_checked"], 3)
+        self.assertEqual(first["runs"][0]["pages_checked"], 3)
         second = check_site.enqueue(run_id=run.pk).return_value
         self.assertTrue(second["skipped"])
         self.assertEqual(CheckRun.objects.count(), 1)
@@ -73,6 +79,7 @@ class OneCheckAtATimeTests(SiteCheckTestCase):
 class StalledRunTests(SiteCheckTestCase):
     def stalled(self, *, minutes: int) -> CheckRun:
         return CheckRun.objects.create(
+            site=self.site,
             started_at=MORNING - timedelta(hours=1),
             heartbeat_at=MORNING - timedelta(minutes=minutes),
             progress_path=self.section.path,
@@ -92,7 +99,7 @@ class StalledRunTests(SiteCheckTestCase):
     def test_a_run_still_beating_is_left_alone(self):
         run = self.stalled(minutes=5)
         with time_machine.travel(MORNING, tick=False):
-            self.assertIsNone(services.stalled_run())
+            self.assertEqual(services.stalled_runs(), [])
             self.assertFalse(start_daily_site_check.call())
         run.refresh_from_db()
         self.assertEqual(run.status, CheckRun.Status.RUNNING)
@@ -100,12 +107,12 @@ class StalledRunTests(SiteCheckTestCase):
     def test_a_slow_run_holding_the_lock_is_not_stalled(self):
         self.stalled(minutes=60)
         with time_machine.travel(MORNING, tick=False), check_running_elsewhere():
-            self.assertIsNone(services.stalled_run())
+            self.assertEqual(services.stalled_runs(), [])
 
     def test_a_stalled_run_is_enqueued_once_not_every_minute(self):
         """Its task may wait in the queue: the next minute's look must not enqueue it again."""
         self.stalled(minutes=16)
         with time_machine.travel(MORNING, tick=False):
-            self.assertIsNotNone(services.stalled_run())
+            self.assertEqual(len(services.stalled_runs()), 1)
         with time_machine.travel(MORNING + timedelta(minutes=1), tick=False):
-            self.assertIsNone(services.stalled_run())
+            self.assertEqual(services.stalled_runs(), [])

@@ -19,10 +19,10 @@ from thesaban.core.thai_dates import BANGKOK
 from thesaban.monitoring import services
 from thesaban.monitoring.link_checker import CheckerLimits
 from thesaban.monitoring.models import CheckRun, ExternalLinkResult, Finding, FreshnessRule
-from thesaban.monitoring.tasks import check_site, start_daily_site_check
+from thesaban.monitoring.tasks import start_daily_site_check
 from thesaban.pages.models import ContentPage, HomePage, SectionPage
 
-from .http_servers import TestServer
+from .http_servers import WithTestServer
 
 FAST = CheckerLimits(connect_timeout=1, read_timeout=1, deadline=1.5)
 
@@ -34,17 +34,7 @@ def paragraph(html: str):
 # The site record (localhost, port 80) is the public address, as SITE_URL says in production:
 # robots.txt and the sitemap agree with it (site_files).
 @override_settings(SITE_URL="http://localhost")
-class SiteCheckTestCase(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = TestServer().__enter__()
-        super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls.server.__exit__(None, None, None)
-
+class SiteCheckTestCase(WithTestServer, TestCase):
     @classmethod
     def setUpTestData(cls):
         root = Page.get_first_root_node()
@@ -53,10 +43,9 @@ class SiteCheckTestCase(TestCase):
             is_default_site=True,
             defaults={"hostname": "localhost", "port": 80, "root_page": cls.home},
         )
+        cls.site = Site.objects.get(is_default_site=True)
         cls.section = cls.home.add_child(instance=SectionPage(title="ข้อมูลพื้นฐาน", slug="basic"))
-        cls.division = Division.objects.create(
-            site=Site.objects.get(is_default_site=True), name="กองช่าง", code="works"
-        )
+        cls.division = Division.objects.create(site=cls.site, name="กองช่าง", code="works")
         cls.division.sections.add(cls.section)
         cls.draft = cls.section.add_child(
             instance=ContentPage(title="ร่างที่ยังไม่เผยแพร่", slug="draft", live=False)
@@ -71,6 +60,8 @@ class SiteCheckTestCase(TestCase):
         self.page.save_revision().publish()
 
     def run_check(self, **kwargs) -> CheckRun:
+        if "run_id" not in kwargs:
+            kwargs["site"] = self.site
         return services.run_check(limits=FAST, **kwargs)
 
     def finding(self, **filters) -> Finding:
@@ -265,6 +256,7 @@ class FindingLifecycleTests(SiteCheckTestCase):
         next run carries on with the same run record instead of starting over."""
         self.set_body(f'<p><a href="{self.server.url}/missing/five">x</a></p>')
         old = Finding.objects.create(
+            site=self.site,
             fingerprint="old",
             kind=Finding.Kind.BROKEN_LINK,
             severity=Finding.Severity.MEDIUM,
@@ -275,19 +267,19 @@ class FindingLifecycleTests(SiteCheckTestCase):
         original = services._SiteChecker.check_pages
         calls = []
 
-        def crash_on_fourth_batch(checker, pages):
+        def crash_on_third_batch(checker, pages):
             calls.append([page.pk for page in pages])
-            if len(calls) == 4:
+            if len(calls) == 3:
                 raise RuntimeError("worker killed")
             return original(checker, pages)
 
         with (
-            mock.patch.object(services._SiteChecker, "check_pages", crash_on_fourth_batch),
+            mock.patch.object(services._SiteChecker, "check_pages", crash_on_third_batch),
             self.assertRaises(RuntimeError),
         ):
             self.run_check(batch_size=1)
-        # Pages in tree order: Wagtail's welcome page (under no site, not rendered), home,
-        # section, contact. The contact page was never checked.
+        # The site's pages in tree order: home, section, contact (Wagtail's welcome page is
+        # under no site, not one of them). The contact page was never checked.
         run = CheckRun.objects.get()
         self.assertEqual(run.status, CheckRun.Status.RUNNING)
         self.assertEqual(run.pages_checked, 2)
@@ -295,7 +287,7 @@ class FindingLifecycleTests(SiteCheckTestCase):
         self.assertEqual(old.status, Finding.Status.OPEN)
 
         calls.clear()
-        with mock.patch.object(services._SiteChecker, "check_pages", crash_on_fourth_batch):
+        with mock.patch.object(services._SiteChecker, "check_pages", crash_on_third_batch):
             resumed = self.run_check(batch_size=1)
         self.assertEqual(resumed.pk, run.pk)
         self.assertEqual(calls, [[self.page.pk]])
@@ -312,8 +304,9 @@ class FindingLifecycleTests(SiteCheckTestCase):
         findings are kept, nothing is closed, and the next run takes the same run on with the
         content checks only (no page rendered again), then closes what is gone."""
         self.set_body(f'<p><a href="{self.server.url}/missing/six">x</a></p>')
-        rule = FreshnessRule.objects.create(name="แผนการดำเนินงาน", section=None)
+        rule = FreshnessRule.objects.create(site=self.site, name="แผนการดำเนินงาน", section=None)
         old = Finding.objects.create(
+            site=self.site,
             fingerprint="old-content",
             kind=Finding.Kind.STALE_CONTENT,
             severity=Finding.Severity.MEDIUM,
@@ -351,6 +344,7 @@ class FindingLifecycleTests(SiteCheckTestCase):
         """A bug in the content checks: the run still finishes and closes the fixed link, the
         content findings already open stay open, and the web operators get a finding."""
         fixed_link = Finding.objects.create(
+            site=self.site,
             fingerprint="fixed-link",
             kind=Finding.Kind.BROKEN_LINK,
             severity=Finding.Severity.MEDIUM,
@@ -359,6 +353,7 @@ class FindingLifecycleTests(SiteCheckTestCase):
             last_seen_at=timezone.now(),
         )
         stale = Finding.objects.create(
+            site=self.site,
             fingerprint="stale-content",
             kind=Finding.Kind.STALE_CONTENT,
             severity=Finding.Severity.MEDIUM,
@@ -393,12 +388,17 @@ class EntryPointTests(SiteCheckTestCase):
         call_command("check_site", stdout=out)
         run = CheckRun.objects.get()
         self.assertEqual(run.status, CheckRun.Status.FINISHED)
-        self.assertIn(f"Site check {run.pk}: 3 pages", out.getvalue())
+        self.assertIn(f"Site check {run.pk} of localhost: 3 pages", out.getvalue())
 
     def test_the_task_runs_the_check_in_the_worker(self):
-        result = check_site.enqueue()
-        self.assertEqual(result.return_value["pages_checked"], 3)
-        self.assertEqual(CheckRun.objects.get().status, CheckRun.Status.FINISHED)
+        """`--enqueue` opens the run and leaves it to the worker (run at once by the test
+        backend)."""
+        out = StringIO()
+        call_command("check_site", "--enqueue", stdout=out)
+        run = CheckRun.objects.get()
+        self.assertIn(f"Enqueued site check {run.pk} of localhost", out.getvalue())
+        self.assertEqual(run.status, CheckRun.Status.FINISHED)
+        self.assertEqual(run.pages_checked, 3)
 
 
 @override_settings(THESABAN_SITE_CHECK_AT="06:00")
@@ -406,12 +406,12 @@ class DailyScheduleTests(SiteCheckTestCase):
     def test_the_day_s_run_opens_once_after_its_time(self):
         """Not before 06:00 Bangkok time; at 06:00 one run; asked again the same day, none."""
         day = datetime(2026, 3, 2, tzinfo=BANGKOK)
-        self.assertIsNone(services.start_due_check(now=day.replace(hour=5, minute=59)))
-        run = services.start_due_check(now=day.replace(hour=6))
-        self.assertEqual(run.status, CheckRun.Status.RUNNING)
-        self.assertIsNone(services.start_due_check(now=day.replace(hour=6, minute=1)))
-        self.assertIsNone(services.start_due_check(now=day.replace(hour=23)))
-        tomorrow = services.start_due_check(now=day.replace(hour=6) + timedelta(days=1))
+        self.assertEqual(services.start_due_check(now=day.replace(hour=5, minute=59)), [])
+        [run] = services.start_due_check(now=day.replace(hour=6))
+        self.assertEqual((run.site, run.status), (self.site, CheckRun.Status.RUNNING))
+        self.assertEqual(services.start_due_check(now=day.replace(hour=6, minute=1)), [])
+        self.assertEqual(services.start_due_check(now=day.replace(hour=23)), [])
+        [tomorrow] = services.start_due_check(now=day.replace(hour=6) + timedelta(days=1))
         self.assertNotEqual(tomorrow, run)
         # Yesterday's run never finished: abandoned, today's checks the whole site again.
         run.refresh_from_db()
@@ -419,7 +419,7 @@ class DailyScheduleTests(SiteCheckTestCase):
 
     @override_settings(THESABAN_SITE_CHECK_AT="off")
     def test_off_means_no_daily_check(self):
-        self.assertIsNone(services.start_due_check())
+        self.assertEqual(services.start_due_check(), [])
 
     def test_the_worker_s_scheduler_enqueues_the_check(self):
         """The scheduler's job enqueues the check (run at once by the test backend) and the
