@@ -39,8 +39,9 @@ class _Roles:
     site_roles: set[tuple[int, str]] = field(default_factory=set)
     group_ids: set[int] = field(default_factory=set)
     site: Site | None = None
-    # `divisions_for`'s answer as ids, once asked.
+    # `divisions_for`'s answer as ids, once asked (all, and the active ones).
     division_ids: frozenset[int] | None = None
+    active_division_ids: frozenset[int] | None = None
 
 
 def _roles(user: AbstractBaseUser) -> _Roles:
@@ -272,6 +273,18 @@ def division_ids_for(user: AbstractBaseUser | None) -> frozenset[int]:
     if held.division_ids is None:
         held.division_ids = frozenset(divisions_for(user).values_list("pk", flat=True))
     return held.division_ids
+
+
+def active_division_ids_for(user: AbstractBaseUser | None) -> frozenset[int]:
+    """The ids of the active divisions of `divisions_for(user)`, read once per request."""
+    if not _active(user):
+        return frozenset()
+    held = _roles(user)
+    if held.active_division_ids is None:
+        held.active_division_ids = frozenset(
+            divisions_for(user).filter(is_active=True).values_list("pk", flat=True)
+        )
+    return held.active_division_ids
 
 
 def divisions_worked_in(user: AbstractBaseUser | None, divisions: QuerySet[Division] | None = None):
