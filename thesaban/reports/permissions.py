@@ -16,7 +16,6 @@ from django.db.models import QuerySet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from thesaban.accounts import access
-from thesaban.accounts import access as staff_access
 from thesaban.accounts.models import Division
 
 
@@ -28,7 +27,7 @@ def problem_report_divisions(user: AbstractBaseUser) -> QuerySet[Division]:
 class ProblemReportPermissionPolicy(BasePermissionPolicy):
     def user_has_permission(self, user, action) -> bool:
         # Asked by the menu and each screen: the answer is read once per request.
-        return bool(staff_access.active_division_ids_for(user))
+        return bool(access.active_division_ids_for(user))
 
     def user_has_any_permission(self, user, actions) -> bool:
         return self.user_has_permission(user, None)
