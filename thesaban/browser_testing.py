@@ -150,6 +150,10 @@ def site_url(
         try:
             load_demo()
             clear_page_cache()
+            # Image renditions an earlier test made (another media folder, rolled-back rows)
+            # are remembered in the default cache: the browser would ask for missing files.
+            for cache in caches.all():
+                cache.clear()
             server = _start_live_server()
             try:
                 yield server.url
